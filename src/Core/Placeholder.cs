@@ -1,0 +1,1 @@
+namespace QoinHub.Merchant; internal static class Placeholder;

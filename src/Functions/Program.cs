@@ -1,0 +1,6 @@
+var builder = WebApplication.CreateSlimBuilder(args);
+var app = builder.Build();
+app.MapGet("/", () => "ok");
+app.Run();
+
+public partial class Program;
