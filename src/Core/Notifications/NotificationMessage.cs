@@ -1,0 +1,17 @@
+namespace QoinHub.Merchant.Notifications;
+
+/// <summary>
+/// One message for the queue: the envelope (see docs/messages.md) and the fields a broker needs
+/// to route and deduplicate it.
+/// </summary>
+/// <param name="MessageId">Deterministic id (partner, originalReferenceNo, status) for the broker's duplicate detection.</param>
+/// <param name="Envelope">The UTF-8 JSON envelope, the message body on every queue.</param>
+public sealed record NotificationMessage(
+    string MessageId,
+    string PartnerId,
+    string ExternalId,
+    string ChannelId,
+    string OriginalPartnerReferenceNo,
+    string OriginalReferenceNo,
+    string LatestTransactionStatus,
+    ReadOnlyMemory<byte> Envelope);

@@ -1,1 +1,0 @@
-namespace QoinHub.Merchant; internal static class Placeholder;
