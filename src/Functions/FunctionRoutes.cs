@@ -1,0 +1,25 @@
+namespace QoinHub.Merchant.Functions;
+
+/// <summary>
+/// The one list of HTTP functions. Program.cs maps these routes, and each has a folder beside
+/// host.json named <see cref="FunctionRoute.FunctionName"/> whose function.json declares the same
+/// route; tests fail when the two disagree.
+/// </summary>
+public static class FunctionRoutes
+{
+    /// <summary>The Functions host's default <c>extensions.http.routePrefix</c>.</summary>
+    public const string RoutePrefix = "api";
+
+    public static readonly FunctionRoute AccessTokenB2B = new("AccessTokenB2B", "v1.0/access-token/b2b");
+
+    public static readonly FunctionRoute PaymentNotificationDebit = new("PaymentNotificationDebit", "v1.0/debit/notify");
+
+    public static IReadOnlyList<FunctionRoute> All { get; } = [AccessTokenB2B, PaymentNotificationDebit];
+}
+
+/// <summary>An HTTP-triggered function: its folder name and its route without the <c>api</c> prefix.</summary>
+public sealed record FunctionRoute(string FunctionName, string Route)
+{
+    /// <summary>The path callers use and the host forwards unchanged, e.g. <c>/api/v1.0/debit/notify</c>.</summary>
+    public string Path => "/" + FunctionRoutes.RoutePrefix + "/" + Route;
+}
