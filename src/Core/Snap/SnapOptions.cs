@@ -1,0 +1,22 @@
+namespace QoinHub.Merchant.Snap;
+
+/// <summary>Protocol settings, bound from the <c>Snap</c> configuration section.</summary>
+public sealed class SnapOptions
+{
+    public const string SectionName = "Snap";
+
+    /// <summary>How far <c>X-TIMESTAMP</c> may lie from our clock, either way.</summary>
+    public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Lifetime of issued access tokens (<c>expiresIn</c>).</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Public paths QoinHub may sign for the notification besides the path the app receives, e.g.
+    /// the path behind a gateway or custom domain (<c>/ordersnap/api/v1.0/debit/notify</c>).
+    /// </summary>
+    public IList<string> NotifyPaths { get; } = [];
+
+    /// <summary>Largest request body accepted, in bytes.</summary>
+    public int MaxBodyBytes { get; set; } = 32 * 1024;
+}

@@ -1,0 +1,81 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Snap;
+using QoinHub.Merchant.Tokens;
+
+namespace QoinHub.Merchant.Functions;
+
+/// <summary>Maps the SNAP callbacks onto <see cref="FunctionRoutes"/> and translates HTTP to and from <see cref="SnapRequest"/>.</summary>
+public static partial class SnapEndpoints
+{
+    public static IEndpointRouteBuilder MapSnapCallbacks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(FunctionRoutes.AccessTokenB2B.Path, (HttpContext context, AccessTokenHandler handler) =>
+            HandleAsync(context, SnapService.AccessToken, handler.HandleAsync))
+            .WithName(FunctionRoutes.AccessTokenB2B.FunctionName);
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext context, SnapService service, Func<SnapRequest, CancellationToken, Task<SnapResult>> handle)
+    {
+        var cancellationToken = context.RequestAborted;
+        SnapResult result;
+        try
+        {
+            var maxBodyBytes = context.RequestServices.GetRequiredService<IOptionsMonitor<SnapOptions>>().CurrentValue.MaxBodyBytes;
+            var body = await ReadBodyAsync(context.Request, maxBodyBytes, cancellationToken);
+            var request = new SnapRequest(context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, ReadHeaders(context.Request), body);
+            result = await handle(request, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SnapEndpoints)), context.Request.Path, exception);
+            result = service.GeneralError();
+        }
+
+        var response = context.Response;
+        response.StatusCode = result.HttpStatus;
+        response.ContentType = "application/json";
+        foreach (var (name, value) in result.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.ContentLength = result.Body.Length;
+        await response.Body.WriteAsync(result.Body, cancellationToken);
+    }
+
+    /// <summary>Reads at most one byte more than the limit, so an oversized body is detected without buffering it.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(Math.Min(maxBodyBytes + 1, (int?)request.ContentLength + 1 ?? 4096));
+        var stream = request.Body;
+        while (buffer.WrittenCount <= maxBodyBytes)
+        {
+            var memory = buffer.GetMemory(Math.Min(8192, maxBodyBytes + 1 - buffer.WrittenCount));
+            var read = await stream.ReadAsync(memory[..Math.Min(memory.Length, maxBodyBytes + 1 - buffer.WrittenCount)], cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    private static Dictionary<string, string> ReadHeaders(HttpRequest request)
+    {
+        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+
+        return headers;
+    }
+
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Error, Message = "Unhandled failure answering {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string path, Exception exception);
+}
