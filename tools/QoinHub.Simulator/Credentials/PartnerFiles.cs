@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+
+namespace QoinHub.Simulator.Credentials;
+
+/// <summary>
+/// The credentials directory layout shared by <c>dev-keys</c> and every other command:
+/// <c>&lt;dir&gt;/private.pem</c>, <c>&lt;dir&gt;/public.pem</c>, <c>&lt;dir&gt;/client-secret.txt</c>;
+/// the directory's name is the client id.
+/// </summary>
+public static class PartnerFiles
+{
+    public const string PrivateKey = "private.pem";
+    public const string PublicKey = "public.pem";
+    public const string ClientSecret = "client-secret.txt";
+
+    /// <summary>Loads a credentials directory; <paramref name="clientId"/> and <paramref name="clientSecret"/> override what it holds.</summary>
+    public static SimulatedPartner LoadDirectory(string directory, string? clientId = null, string? clientSecret = null)
+    {
+        var full = Path.GetFullPath(directory);
+        if (!Directory.Exists(full))
+        {
+            throw new CredentialsException(
+                $"The credentials directory {full} does not exist. Run 'dev-keys' to create development credentials, " +
+                "or pass --credentials <dir>, or --client-id with --private-key and --client-secret(-file).");
+        }
+
+        return Create(
+            clientId ?? new DirectoryInfo(full).Name,
+            Path.Combine(full, PrivateKey),
+            clientSecret ?? ReadSecret(Path.Combine(full, ClientSecret)));
+    }
+
+    public static SimulatedPartner Create(string clientId, string privateKeyFile, string clientSecret)
+    {
+        if (string.IsNullOrWhiteSpace(clientId))
+        {
+            throw new CredentialsException("The client id is empty.");
+        }
+
+        if (string.IsNullOrEmpty(clientSecret))
+        {
+            throw new CredentialsException("The client secret is empty.");
+        }
+
+        return new SimulatedPartner(clientId, ReadPrivateKey(privateKeyFile), clientSecret);
+    }
+
+    /// <summary>Reads a secret file; surrounding whitespace (the trailing newline editors add) is not part of the secret.</summary>
+    public static string ReadSecret(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CredentialsException($"The client secret file {Path.GetFullPath(path)} does not exist.");
+        }
+
+        return File.ReadAllText(path).Trim();
+    }
+
+    public static RSA ReadPrivateKey(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CredentialsException($"The private key file {Path.GetFullPath(path)} does not exist.");
+        }
+
+        var rsa = RSA.Create();
+        try
+        {
+            // PKCS#8 ("PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY"); encrypted keys are not supported.
+            rsa.ImportFromPem(File.ReadAllText(path));
+            return rsa;
+        }
+        catch (ArgumentException exception)
+        {
+            rsa.Dispose();
+            throw new CredentialsException($"{Path.GetFullPath(path)} holds no unencrypted RSA private key in PEM form.", exception);
+        }
+        catch (CryptographicException exception)
+        {
+            rsa.Dispose();
+            throw new CredentialsException($"{Path.GetFullPath(path)} holds no usable RSA private key.", exception);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using QoinHub.Simulator.Cli;
+
+return await SimulatorCommandLine.InvokeAsync(args, TimeProvider.System);
