@@ -116,7 +116,7 @@ public sealed class ConformanceContext(
         }
 
         var found = new List<string>();
-        if (!response.Is(expected.Status, expected.ResponseCode))
+        if (!expected.IsMetBy(response))
         {
             found.Add($"answered {response.Outcome}: {Describe(response)}");
         }

@@ -6,7 +6,7 @@ namespace QoinHub.Simulator.Output;
 public sealed class ResultTable(TextWriter output, int nameWidth)
 {
     private const int ResultWidth = 6;
-    private const int ExpectedWidth = 16;
+    private const int ExpectedWidth = 20;
 
     public void WriteHeader()
     {
