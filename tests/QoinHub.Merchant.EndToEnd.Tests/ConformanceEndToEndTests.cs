@@ -35,4 +35,22 @@ public sealed class ConformanceEndToEndTests
 
         run.AssertAppOutputHoldsNone(sensitivePath, atLeast: 50);
     }
+
+    [Fact]
+    public async Task Notify_shows_the_notification_it_sent_arriving_on_the_local_queue()
+    {
+        using var run = await LocalRun.StartAsync();
+
+        var result = await run.SimulateAsync(
+            TimeSpan.FromMinutes(1),
+            "notify", "--external-id", "2025070600000042", "--status", "00",
+            "--queue-connection-string", AzuriteServer.Instance.ConnectionString, "--queue-name", run.Queue.Name);
+
+        Assert.True(result.ExitCode == 0, $"{result}\n--- app\n{run.App.Output}");
+        Assert.Contains("\"responseCode\":\"2005600\"", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"On queue {run.Queue.Name}:", result.StandardOutput, StringComparison.Ordinal);
+        var envelope = Assert.Single(await run.Queue.DrainAsync());
+        Assert.Equal(("dev-qoinhub", "2025070600000042"), ReportFile.IdsOf(envelope));
+        Assert.Contains(envelope.GetProperty("messageId").GetString()!, result.StandardOutput, StringComparison.Ordinal);
+    }
 }

@@ -27,10 +27,17 @@ public static class NotifyCommand
         var signOver = new Option<string>("--sign-over") { Description = "Body form the signature hashes: as-sent (minified), javascript, php, python", DefaultValueFactory = _ => "as-sent" };
         signOver.AcceptOnlyFromAmong("as-sent", "javascript", "php", "python");
         var signPath = new Option<string?>("--sign-path") { Description = "EndpointUrl to sign when the app sees another path than the caller (gateway); default: the path sent to" };
+        var queueName = new Option<string?>("--queue-name") { Description = "The app's local Storage Queue (LocalQueue__Name): after a success, show the message that arrived there" };
+        var queueConnectionString = new Option<string>("--queue-connection-string")
+        {
+            Description = "Connection string of the storage account of that queue",
+            DefaultValueFactory = _ => "UseDevelopmentStorage=true",
+        };
 
         var command = new Command("notify", "Obtains a token, then signs and sends a Payment Notification Debit; prints request and answer (token and signature shortened)")
         {
             status, partnerReference, reference, externalId, channel, description, createdTime, bodyStyle, encoding, signOver, signPath,
+            queueName, queueConnectionString,
         };
         endpointOptions.AddTo(command);
         credentialOptions.AddTo(command);
@@ -65,10 +72,34 @@ public static class NotifyCommand
                 Console.Out.WriteLine();
                 var response = await endpoint.SendAsync(signed.Request, cancellationToken);
                 Redaction.WriteResponse(Console.Out, response);
-                return response.Is(200, NotificationLedger.AcceptedCode) ? ExitCodes.Success : ExitCodes.Failure;
+                if (!response.Is(200, NotificationLedger.AcceptedCode))
+                {
+                    return ExitCodes.Failure;
+                }
+
+                return result.GetValue(queueName) is { } queue
+                    ? await ShowQueuedAsync(new QueueAccess(result.GetValue(queueConnectionString)!, queue), partner.ClientId, spec.ExternalId, cancellationToken)
+                    : ExitCodes.Success;
             }
         }));
         return command;
+    }
+
+    /// <summary>Prints the envelope the app put on the queue for this notification; a success that is not on the queue is a failure.</summary>
+    private static async Task<int> ShowQueuedAsync(QueueAccess queue, string partnerId, string externalId, CancellationToken cancellationToken)
+    {
+        var message = await LocalQueueReader.FindAsync(
+            queue, message => message.PartnerId == partnerId && message.ExternalId == externalId, cancellationToken);
+        Console.Out.WriteLine();
+        if (message is null)
+        {
+            Console.Out.WriteLine($"Not on queue {queue.QueueName}: no message for {partnerId}/{externalId}.");
+            return ExitCodes.Failure;
+        }
+
+        Console.Out.WriteLine($"On queue {queue.QueueName}:");
+        Console.Out.WriteLine(message.Text);
+        return ExitCodes.Success;
     }
 
     public static BodyStyle ParseBodyStyle(string value) => value switch

@@ -46,7 +46,7 @@ public static class SimulatorCommandLine
             await Console.Error.WriteLineAsync(exception.Message);
             return ExitCodes.Usage;
         }
-        catch (AccessTokenRefusedException exception)
+        catch (Exception exception) when (exception is AccessTokenRefusedException or Azure.RequestFailedException or AggregateException)
         {
             await Console.Error.WriteLineAsync(exception.Message);
             return ExitCodes.Failure;

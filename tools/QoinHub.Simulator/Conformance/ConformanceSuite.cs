@@ -27,9 +27,10 @@ public static class ConformanceSuite
             {
                 result = CheckResult.Failed("-", exception.Response?.Outcome ?? "-", "could not obtain the access token the check needs: " + exception.Message);
             }
-            catch (Azure.RequestFailedException exception)
+            catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
             {
-                result = CheckResult.Failed("-", "-", $"could not read the queue: {exception.Status} {exception.ErrorCode}");
+                // The Azure SDK reports a failed request, or an AggregateException once its retries are used up.
+                result = CheckResult.Failed("-", "-", "could not read the queue: " + exception.Message);
             }
 
             results.Add((check, result));

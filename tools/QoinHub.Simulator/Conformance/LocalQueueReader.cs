@@ -4,32 +4,49 @@ using Azure.Storage.Queues.Models;
 namespace QoinHub.Simulator.Conformance;
 
 /// <summary>
-/// Reads every message on the local Storage Queue and leaves the queue as it found it: messages
-/// are received (peek sees at most 32) and made visible again with their content unchanged.
+/// Reads messages on the local Storage Queue and leaves the queue as it found it: messages are
+/// received (peek sees only the first 32) and made visible again with their content unchanged.
 /// </summary>
 public static class LocalQueueReader
 {
-    public static async Task<IReadOnlyList<PublishedMessage>> ReadAllAsync(QueueAccess access, CancellationToken cancellationToken)
+    private static readonly TimeSpan HoldWhileReading = TimeSpan.FromMinutes(2);
+
+    public static Task<IReadOnlyList<PublishedMessage>> ReadAllAsync(QueueAccess access, CancellationToken cancellationToken) =>
+        ReadAsync(access, stopAt: null, cancellationToken);
+
+    /// <summary>The first message that <paramref name="match"/> accepts, reading no further than needed; null when none.</summary>
+    public static async Task<PublishedMessage?> FindAsync(QueueAccess access, Func<PublishedMessage, bool> match, CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(access, match, cancellationToken).ConfigureAwait(false);
+        return read.FirstOrDefault(match);
+    }
+
+    private static async Task<IReadOnlyList<PublishedMessage>> ReadAsync(QueueAccess access, Func<PublishedMessage, bool>? stopAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        var client = new QueueClient(access.ConnectionString, access.QueueName);
+        // One retry: a queue that does not answer should fail the check quickly, not after a minute.
+        var options = new QueueClientOptions();
+        options.Retry.MaxRetries = 1;
+        var client = new QueueClient(access.ConnectionString, access.QueueName, options);
         if (!await client.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             return [];
         }
 
         var received = new List<QueueMessage>();
+        var decoded = new List<PublishedMessage>();
         try
         {
             while (true)
             {
-                QueueMessage[] batch = await client.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
-                if (batch.Length == 0)
-                {
-                    break;
-                }
-
+                QueueMessage[] batch = await client.ReceiveMessagesAsync(32, HoldWhileReading, cancellationToken).ConfigureAwait(false);
                 received.AddRange(batch);
+                var messages = batch.Select(message => PublishedMessage.Decode(message.Body.ToString())).ToList();
+                decoded.AddRange(messages);
+                if (batch.Length == 0 || (stopAt is not null && messages.Any(stopAt)))
+                {
+                    return decoded;
+                }
             }
         }
         finally
@@ -39,7 +56,5 @@ public static class LocalQueueReader
                 await client.UpdateMessageAsync(message.MessageId, message.PopReceipt, message.Body, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
             }
         }
-
-        return [.. received.Select(message => PublishedMessage.Decode(message.Body.ToString()))];
     }
 }

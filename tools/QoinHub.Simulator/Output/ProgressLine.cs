@@ -11,7 +11,7 @@ public sealed class ProgressLine(TextWriter output)
 {
     private static readonly TimeSpan RedirectedInterval = TimeSpan.FromSeconds(5);
     private readonly bool _interactive = ReferenceEquals(output, Console.Error) && !Console.IsErrorRedirected;
-    private TimeSpan _lastWritten = TimeSpan.MinValue;
+    private TimeSpan? _lastWritten;
     private bool _written;
 
     public void Write(LoadProgress progress)
@@ -24,7 +24,7 @@ public sealed class ProgressLine(TextWriter output)
             output.Write("\r" + line.PadRight(72));
             _written = true;
         }
-        else if (progress.Elapsed - _lastWritten >= RedirectedInterval)
+        else if (_lastWritten is not { } last || progress.Elapsed - last >= RedirectedInterval)
         {
             output.WriteLine(line);
             _lastWritten = progress.Elapsed;
