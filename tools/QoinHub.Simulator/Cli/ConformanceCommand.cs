@@ -51,7 +51,7 @@ public static class ConformanceCommand
             var (endpoint, http) = endpointOptions.Create(result, clock, maxConnections: 2);
             using (http)
             {
-                var context = new ConformanceContext(endpoint, partner, other, clock, new ConformanceSettings(result.GetValue(maxBodyBytes), Queue: queue));
+                var context = new ConformanceContext(endpoint, partner, other, clock, new ConformanceSettings(result.GetValue(maxBodyBytes), queue));
                 var startedAt = clock.GetUtcNow();
                 Console.Out.WriteLine($"Conformance of {endpoint.BaseUrl} as {partner.ClientId}" +
                     $" (other partner: {other?.ClientId ?? "none"}; queue: {queue?.QueueName ?? "not checked"})");

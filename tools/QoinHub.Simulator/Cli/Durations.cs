@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace QoinHub.Simulator.Cli;
 
-/// <summary>Durations on the command line: <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>, or a TimeSpan (<c>00:00:30</c>).</summary>
+/// <summary>
+/// Durations on the command line: <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>, a bare number of
+/// seconds, or a TimeSpan (<c>00:00:30</c>).
+/// </summary>
 public static class Durations
 {
     public static bool TryParse(string? text, out TimeSpan duration)
@@ -23,6 +26,13 @@ public static class Durations
                 duration = TimeSpan.FromSeconds(amount * scale);
                 return duration > TimeSpan.Zero;
             }
+        }
+
+        // A bare number means seconds (TimeSpan would read "30" as thirty days).
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            duration = TimeSpan.FromSeconds(seconds);
+            return duration > TimeSpan.Zero;
         }
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration > TimeSpan.Zero;

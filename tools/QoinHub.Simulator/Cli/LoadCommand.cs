@@ -59,7 +59,7 @@ public static class LoadCommand
                     new LoadReport(
                         endpoint.BaseUrl.ToString(), partner.ClientId, settings.Concurrency, outcome.Requests, outcome.Distinct, outcome.Duplicates,
                         outcome.Elapsed.TotalSeconds, outcome.RequestsPerSecond, outcome.Latency, outcome.Answers, outcome.TokensObtained,
-                        [.. outcome.Accepted.Select(n => new ConformanceReportNotification(n.PartnerId, n.ExternalId, n.ChannelId))])
+                        [.. outcome.Accepted.Select(ReportedNotification.From)])
                         .WriteTo(reportPath);
                 }
 

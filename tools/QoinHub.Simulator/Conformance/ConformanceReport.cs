@@ -13,7 +13,7 @@ public sealed record ConformanceReport(
     int Failed,
     int Skipped,
     IReadOnlyList<ConformanceReportCheck> Checks,
-    IReadOnlyList<ConformanceReportNotification> Accepted)
+    IReadOnlyList<ReportedNotification> Accepted)
 {
     public static ConformanceReport Create(
         string baseUrl,
@@ -34,7 +34,7 @@ public sealed record ConformanceReport(
             results.Count(r => r.Result.Outcome == CheckOutcome.Failed),
             results.Count(r => r.Result.Outcome == CheckOutcome.Skipped),
             [.. results.Select(r => new ConformanceReportCheck(r.Check.Name, r.Check.Description, r.Result.Outcome, r.Result.Expected, r.Result.Actual, r.Result.Detail))],
-            [.. accepted.Select(n => new ConformanceReportNotification(n.PartnerId, n.ExternalId, n.ChannelId))]);
+            [.. accepted.Select(ReportedNotification.From)]);
     }
 
     public void WriteTo(string path) =>
@@ -42,6 +42,3 @@ public sealed record ConformanceReport(
 }
 
 public sealed record ConformanceReportCheck(string Name, string Description, CheckOutcome Outcome, string Expected, string Actual, string? Detail);
-
-/// <summary>A notification the endpoint accepted: it must be on the queue exactly once.</summary>
-public sealed record ConformanceReportNotification(string PartnerId, string ExternalId, string ChannelId);

@@ -60,9 +60,9 @@ public static class NotificationChecks
         new("notify.oversized-body", "Valid JSON one byte over the body limit (signed)", (context, ct) =>
             SendAsync(context, BadRequest, WithPayload(context.Notification(), payload => Padded(payload, context.Settings.MaxBodyBytes)), ct)),
         Check("notify.stale-timestamp", "X-TIMESTAMP far in the past (signed)", Unauthorized,
-            context => context.Notification() with { Timestamp = context.Timestamp(-context.Settings.Skew) }),
+            context => context.Notification() with { Timestamp = context.Timestamp(-ConformanceSettings.Skew) }),
         Check("notify.future-timestamp", "X-TIMESTAMP far in the future (signed)", Unauthorized,
-            context => context.Notification() with { Timestamp = context.Timestamp(context.Settings.Skew) }),
+            context => context.Notification() with { Timestamp = context.Timestamp(ConformanceSettings.Skew) }),
         // Every token belongs to a registered partner, so for an unknown X-PARTNER-ID the token is also
         // "issued to another partner": the contract allows either refusal.
         Check("notify.unknown-partner", "X-PARTNER-ID that is not registered (token of this partner)", UnknownPartner,
@@ -92,10 +92,10 @@ public static class NotificationChecks
         new("notify.token-expired", "Token used after its expiresIn has passed", async (context, ct) =>
         {
             var token = await context.EarlyToken;
-            if (token.ExpiresIn > context.Settings.ExpiredTokenWaitLimit)
+            if (token.ExpiresIn > ConformanceSettings.ExpiredTokenWaitLimit)
             {
                 return CheckResult.Skipped(InvalidToken.ToString(),
-                    $"the endpoint issues tokens for {token.ExpiresIn.TotalSeconds:0} s; to run this check, start the app with Snap__TokenLifetime=00:00:05 (at most {context.Settings.ExpiredTokenWaitLimit.TotalSeconds:0} s)");
+                    $"the endpoint issues tokens for {token.ExpiresIn.TotalSeconds:0} s; to run this check, start the app with Snap__TokenLifetime=00:00:05 (at most {ConformanceSettings.ExpiredTokenWaitLimit.TotalSeconds:0} s)");
             }
 
             var wait = token.ReceivedAt + token.ExpiresIn + TimeSpan.FromSeconds(1) - context.Clock.GetUtcNow();

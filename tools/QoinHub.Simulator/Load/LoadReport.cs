@@ -1,5 +1,4 @@
 using System.Text.Json;
-using QoinHub.Simulator.Conformance;
 using QoinHub.Simulator.Output;
 
 namespace QoinHub.Simulator.Load;
@@ -17,7 +16,7 @@ public sealed record LoadReport(
     LatencySummary LatencyMilliseconds,
     IReadOnlyDictionary<string, long> Answers,
     int TokensObtained,
-    IReadOnlyList<ConformanceReportNotification> Accepted)
+    IReadOnlyList<ReportedNotification> Accepted)
 {
     public void WriteTo(string path) =>
         File.WriteAllBytes(Path.GetFullPath(path), JsonSerializer.SerializeToUtf8Bytes(this, ReportJsonContext.Default.LoadReport));
