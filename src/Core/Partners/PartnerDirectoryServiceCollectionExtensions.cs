@@ -71,7 +71,7 @@ public static class PartnerDirectoryServiceCollectionExtensions
     /// A request that waits on Key Vault is a QoinHub callback waiting too: fail within seconds and
     /// answer 5xx (QoinHub retries) rather than hang for the SDK's 100-second default.
     /// </summary>
-    internal static SecretClientOptions CreateSecretClientOptions()
+    private static SecretClientOptions CreateSecretClientOptions()
     {
         var options = new SecretClientOptions();
         options.Retry.MaxRetries = 2;
