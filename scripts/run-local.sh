@@ -31,7 +31,7 @@ else
   echo "==> starting Azurite (data in .azurite/, log in .azurite/azurite.log)"
   mkdir -p .azurite
   node_modules/.bin/azurite --silent --location .azurite --debug .azurite/azurite.log \
-    --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
+    --disableTelemetry --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
   azurite_pid=$!
   for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null && break; sleep 0.2; done
 fi

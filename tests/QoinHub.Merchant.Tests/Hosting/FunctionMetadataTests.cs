@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using QoinHub.Merchant.Functions;
 using QoinHub.Merchant.Testing;
 

@@ -48,7 +48,7 @@ public sealed class AccessTokenEndpointTests : IClassFixture<SnapAppFactory>, ID
         Assert.Equal(Fixtures.Vectors.ClientId, row.GetString("ClientId"));
         Assert.Equal(_app.Clock.GetUtcNow(), row.GetDateTimeOffset("IssuedAt"));
         Assert.Equal(_app.Clock.GetUtcNow().AddMinutes(15), row.GetDateTimeOffset("ExpiresAt"));
-        Assert.DoesNotContain(row.Values, value => value is string text && text.Contains(token, StringComparison.Ordinal));
+        Assert.DoesNotContain(row, pair => pair.Value is string text && text.Contains(token, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class AccessTokenEndpointTests : IClassFixture<SnapAppFactory>, ID
             "additionalInfo not an object" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: """{"grantType":"client_credentials","additionalInfo":"x"}"""),
             "not JSON" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: "grantType=client_credentials"),
             "JSON array" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: "[]"),
-            "oversized body" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: $$"""{"grantType":"client_credentials","additionalInfo":{"pad":"{{new string('x', 40_000)}}"}}"""),
+            "oversized body" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: $$$"""{"grantType":"client_credentials","additionalInfo":{"pad":"{{{new string('x', 40_000)}}}"}}"""),
             _ => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, now),
         };
 

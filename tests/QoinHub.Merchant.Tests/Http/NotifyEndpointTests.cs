@@ -10,6 +10,8 @@ namespace QoinHub.Merchant.Tests.Http;
 
 public sealed class NotifyEndpointTests : IClassFixture<SnapAppFactory>, IAsyncLifetime, IDisposable
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions IndentedRelaxed = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static int s_externalId = 1000;
     private readonly SnapAppFactory _app;
     private readonly SnapClient _client;
@@ -187,7 +189,7 @@ public sealed class NotifyEndpointTests : IClassFixture<SnapAppFactory>, IAsyncL
         {
             // QoinHub's retry signs again with a fresh timestamp (same Jakarta day) and may re-format the body.
             _app.Clock.Advance(TimeSpan.FromSeconds(20));
-            var sent = attempt == 1 ? JsonSerializer.Serialize(JsonDocument.Parse(body), new JsonSerializerOptions { WriteIndented = true }) : body;
+            var sent = attempt == 1 ? JsonSerializer.Serialize(JsonDocument.Parse(body), Indented) : body;
             using var request = _client.NotifyRequest(_token, Secret, Partner, externalId, sent);
             using var response = await _client.Http.SendAsync(request);
             Assert.Equal((200, "2005600"), ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code));
@@ -426,7 +428,7 @@ public sealed class NotifyEndpointTests : IClassFixture<SnapAppFactory>, IAsyncL
         var body = """{"originalPartnerReferenceNo":"ORD/2024/08/0017","originalReferenceNo":"T-variant","latestTransactionStatus":"00","transactionStatusDesc":"Lunas — café","createdTime":"2024-08-23T07:44:11+07:00","additionalInfo":{}}""";
         var timestamp = _client.Now();
         var sent = variant == "pretty body signed minified"
-            ? JsonSerializer.Serialize(JsonDocument.Parse(body), new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+            ? JsonSerializer.Serialize(JsonDocument.Parse(body), IndentedRelaxed)
             : body;
         using var request = _client.NotifyRequest(_token, Secret, Partner, NextExternalId(), sent, timestamp);
         var signed = variant == "php escaped signing"

@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Time.Testing;
 using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.Tests.Http;
@@ -30,7 +28,7 @@ public class SnapAppFactory : WebApplicationFactory<Program>
         OtherClientSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     }
 
-    public FakeTimeProvider Clock { get; } = new(VectorTime);
+    public ManualClock Clock { get; } = new(VectorTime);
 
     public RSA OtherPrivateKey { get; }
 
@@ -69,7 +67,13 @@ public class SnapAppFactory : WebApplicationFactory<Program>
             settings[key] = value;
         }
 
-        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        // Host settings, not app configuration: the app reads partner and queue settings while it
+        // registers services, before configuration added by ConfigureAppConfiguration is applied.
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
