@@ -1,3 +1,5 @@
+using QoinHub.Merchant.Notifications;
+using QoinHub.Merchant.Partners;
 using QoinHub.Merchant.Snap;
 using QoinHub.Merchant.Storage;
 using QoinHub.Merchant.Tokens;
@@ -25,8 +27,12 @@ public static class HostingExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<SnapOptions>().Bind(configuration.GetSection(SnapOptions.SectionName));
-        services.AddTokenStore(configuration);
+        services.AddTableStorage(configuration);
+        services.AddPartnerDirectory(configuration);
+        services.AddNotificationPublisher(configuration);
+        services.AddSingleton<TokenValidator>();
         services.AddSingleton<AccessTokenHandler>();
+        services.AddSingleton<DebitNotifyHandler>();
         return services;
     }
 }

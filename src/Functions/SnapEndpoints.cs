@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Snap;
 using QoinHub.Merchant.Tokens;
 
@@ -13,6 +14,9 @@ public static partial class SnapEndpoints
         app.MapPost(FunctionRoutes.AccessTokenB2B.Path, (HttpContext context, AccessTokenHandler handler) =>
             HandleAsync(context, SnapService.AccessToken, handler.HandleAsync))
             .WithName(FunctionRoutes.AccessTokenB2B.FunctionName);
+        app.MapPost(FunctionRoutes.PaymentNotificationDebit.Path, (HttpContext context, DebitNotifyHandler handler) =>
+            HandleAsync(context, SnapService.DebitNotify, handler.HandleAsync))
+            .WithName(FunctionRoutes.PaymentNotificationDebit.FunctionName);
         return app;
     }
 

@@ -69,7 +69,7 @@ public sealed partial class AzuriteServer : IDisposable
         };
         foreach (var arg in new[]
                  {
-                     "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+                     "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
                      "--blobHost", "127.0.0.1", "--blobPort", "0",
                      "--queueHost", "127.0.0.1", "--queuePort", "0",
                      "--tableHost", "127.0.0.1", "--tablePort", "0",

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Tokens;
 
 namespace QoinHub.Merchant.Storage;
@@ -11,10 +12,10 @@ namespace QoinHub.Merchant.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// The token store on Table Storage: a connection string (Azurite by default) or, when
+    /// The token store and the notification ledger on Table Storage: a connection string (Azurite by default) or, when
     /// <c>Storage:TableServiceUri</c> is set, the table endpoint with <see cref="DefaultAzureCredential"/>.
     /// </summary>
-    public static IServiceCollection AddTokenStore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTableStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.TryAddSingleton(provider =>
@@ -34,6 +35,13 @@ public static class StorageServiceCollectionExtensions
         });
         services.TryAddSingleton<ITokenStore>(provider =>
             new TableTokenStore(provider.GetRequiredKeyedService<TableHandle>(StorageOptions.TokenTableKey)));
+        services.TryAddKeyedSingleton<TableHandle>(StorageOptions.NotificationTableKey, (provider, _) =>
+        {
+            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new TableHandle(provider.GetRequiredService<TableServiceClient>().GetTableClient(options.NotificationTable));
+        });
+        services.TryAddSingleton<INotificationLedger>(provider =>
+            new TableNotificationLedger(provider.GetRequiredKeyedService<TableHandle>(StorageOptions.NotificationTableKey)));
         return services;
     }
 }

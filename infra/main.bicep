@@ -1,0 +1,195 @@
+// QoinHub merchant callbacks on Azure: a Flex Consumption function app (.NET 10 custom handler)
+// with its storage, Key Vault, Service Bus queue, managed identity and monitoring, in one resource
+// group. Laid out as an Azure Developer CLI template: `azd up` provisions this and deploys the
+// package built by scripts/package.sh. See docs/deploy.md.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment (azd environment name); names the resource group and seeds the unique resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of every resource. It must offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@minLength(1)
+@description('QoinHub client id: the X-CLIENT-KEY / X-PARTNER-ID value QoinHub sends. Its keys and secrets are read from Key Vault under qoinhub-{clientId}-public-keys and qoinhub-{clientId}-client-secrets.')
+param qoinhubClientId string
+
+@description('Public path of the payment notification as QoinHub calls (and signs) it. Change it only when a gateway in front of the app rewrites the path; a custom domain alone keeps it.')
+param qoinhubNotifyPath string = '/api/v1.0/debit/notify'
+
+@description('Object id of the person or group allowed to set the QoinHub secrets in Key Vault (azd passes the signed-in user). Empty: grant nobody here.')
+param principalId string = ''
+
+@description('Principal type of principalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@description('Name of the resource group; default rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Most instances the function app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each function app instance.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'qoinhub-merchant-callbacks'
+}
+var tokenTableName = 'snaptokens'
+var notificationTableName = 'snapnotifications'
+var notificationQueueName = 'payment-notifications'
+// Names are fixed at compile time (not read back from module outputs) so What-If can predict the
+// role assignments that refer to them.
+var identityName = 'id-qoinhub-${resourceToken}'
+var storageAccountName = 'stqh${resourceToken}'
+var keyVaultName = 'kv-qh-${resourceToken}'
+var serviceBusNamespaceName = 'sb-qoinhub-${resourceToken}'
+var applicationInsightsName = 'appi-qoinhub-${resourceToken}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: identityName
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-qoinhub-${resourceToken}'
+    applicationInsightsName: applicationInsightsName
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: storageAccountName
+    deploymentContainerName: 'app-package'
+    tokenTableName: tokenTableName
+    notificationTableName: notificationTableName
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: keyVaultName
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namespaceName: serviceBusNamespaceName
+    queueName: notificationQueueName
+  }
+}
+
+module identityRoles 'modules/identity-roles.bicep' = {
+  name: 'identity-roles'
+  scope: rg
+  params: {
+    identityName: identityName
+    identityPrincipalId: identity.outputs.principalId
+    storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
+    serviceBusNamespaceName: serviceBusNamespaceName
+    serviceBusQueueName: notificationQueueName
+    applicationInsightsName: applicationInsightsName
+  }
+  dependsOn: [
+    storage
+    keyVault
+    serviceBus
+    monitoring
+  ]
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    planName: 'plan-qoinhub-${resourceToken}'
+    appName: 'func-qoinhub-${resourceToken}'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    tableServiceUri: storage.outputs.tableEndpoint
+    queueServiceUri: storage.outputs.queueEndpoint
+    tokenTableName: storage.outputs.tokenTableName
+    notificationTableName: storage.outputs.notificationTableName
+    keyVaultUri: keyVault.outputs.uri
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    serviceBusQueueName: serviceBus.outputs.queueName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    qoinhubClientId: qoinhubClientId
+    notifyPath: qoinhubNotifyPath
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+  // The host starts as soon as the app exists; let it find its storage and Key Vault roles in place.
+  dependsOn: [
+    identityRoles
+  ]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output SERVICE_BUS_QUEUE_NAME string = serviceBus.outputs.queueName
+output QOINHUB_ACCESS_TOKEN_URL string = 'https://${functionApp.outputs.defaultHostName}/api/v1.0/access-token/b2b'
+output QOINHUB_NOTIFY_URL string = 'https://${functionApp.outputs.defaultHostName}/api/v1.0/debit/notify'

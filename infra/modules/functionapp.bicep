@@ -1,0 +1,222 @@
+// The Flex Consumption plan and function app. The app package is a custom handler: host.json
+// tells the Functions host to start `dotnet app/QoinHub.Merchant.Functions.dll` and forward each
+// HTTP request to it. The runtime stack is .NET 10 (dotnet-isolated) only so that the instance has
+// the .NET 10 and ASP.NET Core runtimes; the presence of `customHandler` in host.json is what makes
+// the host use the HTTP custom-handler path instead of the isolated-worker protocol.
+//
+// Every connection is made as the user-assigned identity; no app setting carries a key, password,
+// SAS or connection string with a secret.
+
+@description('Azure region of the plan and app.')
+param location string
+
+@description('Tags applied to the plan and app.')
+param tags object
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Name of the function app (also its host name: <name>.azurewebsites.net).')
+param appName string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of the user-assigned identity the app runs as.')
+param identityClientId string
+
+@description('Name of the storage account used for AzureWebJobsStorage.')
+param storageAccountName string
+
+@description('URL of the blob container the platform deploys the package from.')
+param deploymentContainerUrl string
+
+@description('Table service endpoint of the storage account.')
+param tableServiceUri string
+
+@description('Queue service endpoint of the storage account.')
+param queueServiceUri string
+
+@description('Table holding token hashes.')
+param tokenTableName string
+
+@description('Table holding notification dedupe rows.')
+param notificationTableName string
+
+@description('Key Vault URI the partner keys and secrets are read from.')
+param keyVaultUri string
+
+@description('Service Bus namespace host name, e.g. sb-example.servicebus.windows.net.')
+param serviceBusFullyQualifiedNamespace string
+
+@description('Name of the notifications queue.')
+param serviceBusQueueName string
+
+@description('Application Insights connection string (an address: ingestion requires Entra authentication).')
+param applicationInsightsConnectionString string
+
+@description('QoinHub client id (the X-CLIENT-KEY / X-PARTNER-ID QoinHub sends).')
+param qoinhubClientId string
+
+@description('Public path QoinHub signs for the payment notification (differs from /api/v1.0/debit/notify only behind a gateway that rewrites paths).')
+param notifyPath string
+
+@description('Most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each instance.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
+  name: appName
+  location: location
+  // azd finds the app to deploy service `api` to by this tag.
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: 'Enabled'
+    clientCertEnabled: false
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: [
+        // Functions host storage, by identity.
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        // Telemetry, by identity.
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: applicationInsightsConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identityClientId};Authorization=AAD'
+        }
+        // The app's own credential: DefaultAzureCredential picks the user-assigned identity.
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identityClientId
+        }
+        {
+          name: 'KeyVault__Uri'
+          value: keyVaultUri
+        }
+        {
+          name: 'Storage__TableServiceUri'
+          value: tableServiceUri
+        }
+        {
+          name: 'Storage__QueueServiceUri'
+          value: queueServiceUri
+        }
+        {
+          name: 'Storage__TokenTable'
+          value: tokenTableName
+        }
+        {
+          name: 'Storage__NotificationTable'
+          value: notificationTableName
+        }
+        {
+          name: 'ServiceBus__FullyQualifiedNamespace'
+          value: serviceBusFullyQualifiedNamespace
+        }
+        {
+          name: 'ServiceBus__QueueName'
+          value: serviceBusQueueName
+        }
+        // Only the id: its keys and secrets come from Key Vault.
+        {
+          name: 'Partners__0__ClientId'
+          value: qoinhubClientId
+        }
+        // Set here, not by hand: a provision replaces the whole app settings list.
+        {
+          name: 'Snap__NotifyPaths__0'
+          value: notifyPath
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// Deployments authenticate with Microsoft Entra ID; publishing user names and passwords are off.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName

@@ -1,0 +1,310 @@
+using System.Text.Json.Nodes;
+using System.Xml;
+using QoinHub.Merchant.Functions;
+
+namespace QoinHub.Merchant.Deployment.Tests;
+
+/// <summary>
+/// Pins the security-relevant settings of the compiled infra/main.bicep (ARM JSON from the Bicep CLI).
+/// A failure here means a change weakened the deployment, or needs a deliberate update of this file.
+/// </summary>
+public sealed class InfrastructureTemplateTests
+{
+    private const string RoleAssignment = "Microsoft.Authorization/roleAssignments";
+
+    /// <summary>The app's needs (issue) plus the Functions host's: identity-based AzureWebJobsStorage and deployment container, Entra-authenticated telemetry.</summary>
+    private static readonly Dictionary<string, string> FunctionIdentityRoles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [BuiltInRoles.KeyVaultSecretsUser] = "Microsoft.KeyVault/vaults",
+        [BuiltInRoles.StorageTableDataContributor] = "Microsoft.Storage/storageAccounts",
+        [BuiltInRoles.ServiceBusDataSender] = "Microsoft.ServiceBus/namespaces/queues",
+        [BuiltInRoles.StorageBlobDataOwner] = "Microsoft.Storage/storageAccounts",
+        [BuiltInRoles.MonitoringMetricsPublisher] = "Microsoft.Insights/components",
+    };
+
+    private static readonly string[] ExpectedAppSettings =
+    [
+        "AzureWebJobsStorage__accountName",
+        "AzureWebJobsStorage__credential",
+        "AzureWebJobsStorage__clientId",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        "AZURE_CLIENT_ID",
+        "KeyVault__Uri",
+        "Storage__TableServiceUri",
+        "Storage__QueueServiceUri",
+        "Storage__TokenTable",
+        "Storage__NotificationTable",
+        "ServiceBus__FullyQualifiedNamespace",
+        "ServiceBus__QueueName",
+        "Partners__0__ClientId",
+        "Snap__NotifyPaths__0",
+    ];
+
+    /// <summary>Fragments that only appear where a key, password, SAS or secret-bearing connection string is built.</summary>
+    private static readonly string[] SecretMarkers =
+    [
+        "listKeys", "listSecrets", "listConnectionStrings", "listAccountSas", "listServiceSas", "listCredentials",
+        "AccountKey", "SharedAccessKey", "SharedAccessSignature", "Password", "secretUri", "@Microsoft.KeyVault",
+    ];
+
+    [Fact]
+    public async Task Function_identity_holds_exactly_the_roles_it_needs_each_on_its_own_resource()
+    {
+        var template = await ArmTemplate.MainAsync();
+
+        var identityAssignments = template.OfType(RoleAssignment)
+            .Where(a => a.String("principalId") == "[parameters('identityPrincipalId')]")
+            .ToList();
+
+        var granted = identityAssignments.Select(ArmTemplate.RoleDefinitionGuid).ToList();
+        Assert.Equal(FunctionIdentityRoles.Keys.Order(StringComparer.OrdinalIgnoreCase), granted.Order(StringComparer.OrdinalIgnoreCase));
+        foreach (var assignment in identityAssignments)
+        {
+            var role = ArmTemplate.RoleDefinitionGuid(assignment);
+            Assert.Equal("identity-roles", assignment.Module);
+            Assert.False(assignment.IsConditional, $"Role {role} must always be granted.");
+            Assert.Equal("ServicePrincipal", assignment.String("principalType"));
+            var scope = assignment.Node["scope"]?.GetValue<string>() ?? "";
+            Assert.Contains($"resourceId('{FunctionIdentityRoles[role]}'", scope, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Role_assignments_go_only_to_the_function_identity_and_an_optional_secrets_operator()
+    {
+        var template = await ArmTemplate.MainAsync();
+
+        var others = template.OfType(RoleAssignment)
+            .Where(a => a.String("principalId") != "[parameters('identityPrincipalId')]")
+            .ToList();
+
+        var operatorAssignment = Assert.Single(others);
+        Assert.Equal(BuiltInRoles.KeyVaultSecretsOfficer, ArmTemplate.RoleDefinitionGuid(operatorAssignment));
+        Assert.Equal("[parameters('operatorPrincipalId')]", operatorAssignment.String("principalId"));
+        Assert.Equal("[not(empty(parameters('operatorPrincipalId')))]", operatorAssignment.Node["condition"]?.GetValue<string>());
+        Assert.Contains("resourceId('Microsoft.KeyVault/vaults'", operatorAssignment.Node["scope"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Identity_roles_are_granted_to_the_user_assigned_identity_the_app_runs_as()
+    {
+        var template = await ArmTemplate.MainAsync();
+
+        var rolesModule = template.OfType("Microsoft.Resources/deployments").Single(d => d.Node["name"]?.GetValue<string>() == "identity-roles");
+        var principal = rolesModule.Find("parameters.identityPrincipalId.value")?.GetValue<string>() ?? "";
+        Assert.Contains("'Microsoft.Resources/deployments', 'identity')", principal, StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.principalId.value]", principal, StringComparison.Ordinal);
+
+        var identity = template.Single("Microsoft.ManagedIdentity/userAssignedIdentities");
+        Assert.Equal("identity", identity.Module);
+        var site = template.Single("Microsoft.Web/sites");
+        Assert.Equal("UserAssigned", site.Node["identity"]?["type"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Storage_account_refuses_shared_keys_public_blobs_plain_http_and_old_tls()
+    {
+        var storage = (await ArmTemplate.MainAsync()).Single("Microsoft.Storage/storageAccounts");
+
+        Assert.False(storage.Boolean("allowSharedKeyAccess"));
+        Assert.False(storage.Boolean("allowBlobPublicAccess"));
+        Assert.True(storage.Boolean("supportsHttpsTrafficOnly"));
+        Assert.True(storage.Boolean("defaultToOAuthAuthentication"));
+        Assert.Equal("TLS1_2", storage.String("minimumTlsVersion"));
+    }
+
+    [Fact]
+    public async Task Blob_containers_are_private_and_the_app_tables_exist()
+    {
+        var template = await ArmTemplate.MainAsync();
+
+        var containers = template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+        Assert.NotEmpty(containers);
+        Assert.All(containers, c => Assert.Equal("None", c.String("publicAccess")));
+        Assert.Equal(2, template.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Count());
+    }
+
+    [Fact]
+    public async Task Key_vault_uses_rbac_soft_delete_and_purge_protection()
+    {
+        var vault = (await ArmTemplate.MainAsync()).Single("Microsoft.KeyVault/vaults");
+
+        Assert.True(vault.Boolean("enableRbacAuthorization"));
+        Assert.True(vault.Boolean("enableSoftDelete"));
+        Assert.True(vault.Boolean("enablePurgeProtection"));
+        Assert.InRange(vault.Find("softDeleteRetentionInDays")!.GetValue<int>(), 7, 90);
+        Assert.True(vault.Find("accessPolicies") is null or JsonArray { Count: 0 }, "An RBAC vault takes no access policies.");
+        Assert.False(vault.Boolean("enabledForTemplateDeployment"));
+    }
+
+    [Fact]
+    public async Task Key_vault_holds_no_secret_from_the_template()
+    {
+        var template = await ArmTemplate.MainAsync();
+
+        Assert.Empty(template.OfType("Microsoft.KeyVault/vaults/secrets"));
+    }
+
+    [Fact]
+    public async Task Service_bus_queue_detects_duplicates_for_at_least_a_day_and_dead_letters_expired_messages()
+    {
+        var template = await ArmTemplate.MainAsync();
+        var queue = template.Single("Microsoft.ServiceBus/namespaces/queues");
+
+        Assert.True(queue.Boolean("requiresDuplicateDetection"));
+        var window = XmlConvert.ToTimeSpan(queue.String("duplicateDetectionHistoryTimeWindow")!);
+        Assert.True(window >= TimeSpan.FromDays(1), $"Duplicate detection window {window} is shorter than a day.");
+        Assert.True(queue.Boolean("deadLetteringOnMessageExpiration"));
+        Assert.False(queue.Boolean("requiresSession"));
+    }
+
+    [Fact]
+    public async Task Service_bus_namespace_is_standard_identity_only_and_tls_1_2()
+    {
+        var ns = (await ArmTemplate.MainAsync()).Single("Microsoft.ServiceBus/namespaces");
+
+        Assert.Equal("Standard", ns.Node["sku"]?["name"]?.GetValue<string>());
+        Assert.True(ns.Boolean("disableLocalAuth"));
+        Assert.Equal("1.2", ns.String("minimumTlsVersion"));
+    }
+
+    [Fact]
+    public async Task Function_app_is_https_only_with_tls_1_2_and_no_ftp_or_basic_publishing_credentials()
+    {
+        var template = await ArmTemplate.MainAsync();
+        var site = template.Single("Microsoft.Web/sites");
+
+        Assert.True(site.Boolean("httpsOnly"));
+        Assert.Equal("1.2", site.String("siteConfig.minTlsVersion"));
+        Assert.Equal("1.2", site.String("siteConfig.scmMinTlsVersion"));
+        Assert.Equal("Disabled", site.String("siteConfig.ftpsState"));
+        var policies = template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
+        Assert.Equal(["ftp", "scm"], policies.Select(p => ChildName(p.Node["name"]!.GetValue<string>())).Order(StringComparer.Ordinal));
+        Assert.All(policies, p => Assert.False(p.Boolean("allow")));
+    }
+
+    [Fact]
+    public async Task Every_tls_minimum_in_the_template_is_1_2()
+    {
+        var template = await ArmTemplate.MainAsync();
+
+        var minimums = template.Resources
+            .SelectMany(r => Descendants(r.Properties)
+                .Where(p => p.Key is "minimumTlsVersion" or "minTlsVersion" or "scmMinTlsVersion")
+                .Select(p => (r.Type, p.Key, Value: p.Value?.GetValue<string>())))
+            .ToList();
+
+        Assert.Contains(minimums, m => m.Type == "Microsoft.Storage/storageAccounts");
+        Assert.Contains(minimums, m => m.Type == "Microsoft.ServiceBus/namespaces");
+        Assert.Contains(minimums, m => m.Type == "Microsoft.Web/sites");
+        Assert.All(minimums, m => Assert.True(m.Value is "TLS1_2" or "1.2", $"{m.Type} {m.Key} is {m.Value}."));
+    }
+
+    [Fact]
+    public async Task Function_app_runs_on_flex_consumption_with_the_dotnet_10_stack_and_deploys_by_identity()
+    {
+        var template = await ArmTemplate.MainAsync();
+        var plan = template.Single("Microsoft.Web/serverfarms");
+        var site = template.Single("Microsoft.Web/sites");
+
+        Assert.Equal("FlexConsumption", plan.Node["sku"]?["tier"]?.GetValue<string>());
+        Assert.Equal("FC1", plan.Node["sku"]?["name"]?.GetValue<string>());
+        Assert.True(plan.Boolean("reserved"), "Flex Consumption is Linux only.");
+        Assert.Equal("functionapp,linux", site.Node["kind"]?.GetValue<string>());
+        Assert.Equal("dotnet-isolated", site.String("functionAppConfig.runtime.name"));
+        Assert.Equal("10.0", site.String("functionAppConfig.runtime.version"));
+        Assert.Equal("blobContainer", site.String("functionAppConfig.deployment.storage.type"));
+        Assert.Equal("UserAssignedIdentity", site.String("functionAppConfig.deployment.storage.authentication.type"));
+        Assert.Null(site.Find("functionAppConfig.deployment.storage.authentication.storageAccountConnectionStringName"));
+        Assert.Contains("'azd-service-name'", site.Node["tags"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_settings_wire_every_dependency_by_identity_and_carry_no_secret()
+    {
+        var site = (await ArmTemplate.MainAsync()).Single("Microsoft.Web/sites");
+
+        var settings = site.Find("siteConfig.appSettings")!.AsArray()
+            .Select(s => (Name: s!["name"]!.GetValue<string>(), Value: s["value"]!.GetValue<string>()))
+            .ToList();
+
+        Assert.Equal(ExpectedAppSettings.Order(StringComparer.Ordinal), settings.Select(s => s.Name).Order(StringComparer.Ordinal));
+        foreach (var (name, value) in settings)
+        {
+            Assert.DoesNotContain(SecretMarkers, marker => value.Contains(marker, StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain(SecretMarkers, marker => name.Contains(marker, StringComparison.OrdinalIgnoreCase));
+        }
+
+        var byName = settings.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+        Assert.Equal("managedidentity", byName["AzureWebJobsStorage__credential"]);
+        Assert.Equal(byName["AZURE_CLIENT_ID"], byName["AzureWebJobsStorage__clientId"]);
+        Assert.Contains("Authorization=AAD", byName["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
+        Assert.Equal("[parameters('qoinhubClientId')]", byName["Partners__0__ClientId"]);
+        Assert.Null(site.Find("siteConfig.connectionStrings"));
+    }
+
+    [Fact]
+    public async Task Signed_notify_path_defaults_to_the_route_in_code()
+    {
+        var template = await ArmTemplate.MainAsync();
+
+        var declared = template.Root["parameters"]!["qoinhubNotifyPath"]!["defaultValue"]!.GetValue<string>();
+        Assert.Equal(FunctionRoutes.PaymentNotificationDebit.Path, declared);
+        var site = template.Single("Microsoft.Web/sites");
+        var setting = site.Find("siteConfig.appSettings")!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "Snap__NotifyPaths__0");
+        Assert.Equal("[parameters('notifyPath')]", setting!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Application_insights_accepts_only_entra_authenticated_telemetry()
+    {
+        var template = await ArmTemplate.MainAsync();
+        var insights = template.Single("Microsoft.Insights/components");
+
+        // Why the connection string in the app settings is not a secret.
+        Assert.True(insights.Boolean("DisableLocalAuth"));
+        Assert.NotNull(insights.String("WorkspaceResourceId"));
+        Assert.Single(template.OfType("Microsoft.OperationalInsights/workspaces"));
+    }
+
+    [Fact]
+    public async Task Outputs_include_the_two_urls_to_give_qoinhub()
+    {
+        var template = await ArmTemplate.MainAsync();
+        var outputs = template.Root["outputs"]!.AsObject();
+
+        var accessToken = outputs["QOINHUB_ACCESS_TOKEN_URL"]?["value"]?.GetValue<string>() ?? "";
+        var notify = outputs["QOINHUB_NOTIFY_URL"]?["value"]?.GetValue<string>() ?? "";
+        Assert.StartsWith($"[format('https://{{0}}{FunctionRoutes.AccessTokenB2B.Path}'", accessToken, StringComparison.Ordinal);
+        Assert.StartsWith($"[format('https://{{0}}{FunctionRoutes.PaymentNotificationDebit.Path}'", notify, StringComparison.Ordinal);
+    }
+
+    /// <summary>The last name segment, from "app/ftp" or "[format('{0}/{1}', parameters('appName'), 'ftp')]".</summary>
+    private static string ChildName(string name) => name.TrimEnd(']', ')', '\'').Split('\'', '/')[^1];
+
+    private static IEnumerable<KeyValuePair<string, JsonNode?>> Descendants(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var property in obj)
+                {
+                    yield return property;
+                    foreach (var inner in Descendants(property.Value))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array.SelectMany(Descendants))
+                {
+                    yield return item;
+                }
+
+                break;
+        }
+    }
+}

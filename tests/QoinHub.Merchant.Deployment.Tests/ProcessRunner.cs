@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace QoinHub.Merchant.Deployment.Tests;
+
+internal sealed record ProcessResult(string Command, int ExitCode, string StandardOutput, string StandardError)
+{
+    /// <summary>Everything a failed assertion needs to show what the tool said.</summary>
+    public override string ToString() =>
+        $"{Command} exited with {ExitCode}{Environment.NewLine}--- stdout ---{Environment.NewLine}{StandardOutput}" +
+        $"{Environment.NewLine}--- stderr ---{Environment.NewLine}{StandardError}";
+}
+
+/// <summary>Runs a command-line tool to completion and captures its output.</summary>
+internal static class ProcessRunner
+{
+    public static async Task<ProcessResult> RunAsync(
+        string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host runs under `dotnet test`, which exports MSBuild variables pointing at its own
+        // build; a nested `dotnet publish` must find its SDK the normal way.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
+        var standardOutput = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var standardError = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout}.");
+        }
+
+        return new ProcessResult(
+            $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)}", process.ExitCode, await standardOutput, await standardError);
+    }
+}

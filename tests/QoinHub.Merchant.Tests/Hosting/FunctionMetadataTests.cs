@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using QoinHub.Merchant.Functions;
+using QoinHub.Merchant.Testing;
+
+namespace QoinHub.Merchant.Tests.Hosting;
+
+/// <summary>The function metadata beside host.json and the routes in code are one and the same list.</summary>
+public sealed class FunctionMetadataTests
+{
+    private static readonly string Root = AzuriteServer.RepositoryRoot;
+
+    private static Dictionary<string, JsonElement> FunctionJsonFiles() =>
+        Directory.EnumerateDirectories(Root)
+            .Where(directory => File.Exists(Path.Combine(directory, "function.json")))
+            .ToDictionary(
+                directory => Path.GetFileName(directory),
+                directory => JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "function.json"))).RootElement.Clone(),
+                StringComparer.Ordinal);
+
+    [Fact]
+    public void Every_route_in_code_has_a_function_json_with_the_same_route_and_nothing_else_exists()
+    {
+        var files = FunctionJsonFiles();
+        Assert.Equal(FunctionRoutes.All.Select(route => route.FunctionName).Order(StringComparer.Ordinal), files.Keys.Order(StringComparer.Ordinal));
+        foreach (var route in FunctionRoutes.All)
+        {
+            var bindings = files[route.FunctionName].GetProperty("bindings").EnumerateArray().ToList();
+            Assert.Equal(2, bindings.Count);
+            var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "httpTrigger");
+            Assert.Equal("in", trigger.GetProperty("direction").GetString());
+            Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
+            Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()));
+            Assert.Equal(route.Route, trigger.GetProperty("route").GetString());
+            var output = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "http");
+            Assert.Equal("out", output.GetProperty("direction").GetString());
+        }
+    }
+
+    [Fact]
+    public void Host_json_declares_a_forwarding_custom_handler_with_the_api_prefix()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "host.json")));
+        var handler = host.RootElement.GetProperty("customHandler");
+        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
+        Assert.Equal("dotnet", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
+        Assert.Equal(["app/QoinHub.Merchant.Functions.dll"], handler.GetProperty("description").GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(FunctionRoutes.RoutePrefix, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+    }
+
+    [Fact]
+    public void Every_mapped_endpoint_is_a_function_route()
+    {
+        using var app = new Http.SnapAppFactory();
+        var sources = app.Services.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>();
+        var posts = sources.SelectMany(source => source.Endpoints)
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(endpoint => endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
+            .Select(endpoint => endpoint.RoutePattern.RawText!.TrimStart('/'))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(FunctionRoutes.All.Select(route => route.Path.TrimStart('/')).Order(StringComparer.Ordinal), posts);
+    }
+}

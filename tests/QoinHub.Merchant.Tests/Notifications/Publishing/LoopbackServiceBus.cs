@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace QoinHub.Merchant.Tests.Notifications.Publishing;
+
+/// <summary>
+/// A stand-in for the Service Bus REST endpoint: Kestrel on 127.0.0.1 over HTTPS with a certificate
+/// made for this run, recording every request and answering with a scripted status (201 once the
+/// script is used up). HTTPS because the bearer-token policy refuses plain HTTP.
+/// </summary>
+internal sealed class LoopbackServiceBus : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Reply> _script = new();
+    private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
+
+    private LoopbackServiceBus(WebApplication app, X509Certificate2 certificate)
+    {
+        _app = app;
+        Certificate = certificate;
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Every request in arrival order, with the status it was answered with (0 if it was left hanging).</summary>
+    public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
+
+    /// <summary>Checks the server applies to each request before answering; a failed check answers 400 with the reason.</summary>
+    public Func<ReceivedRequest, string?>? Check { get; set; }
+
+    public static async Task<LoopbackServiceBus> StartAsync()
+    {
+        var certificate = CreateCertificate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        var app = builder.Build();
+        var server = new LoopbackServiceBus(app, certificate);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        return server;
+    }
+
+    /// <summary>The next requests get these replies, in order.</summary>
+    public void Script(params Reply[] replies)
+    {
+        foreach (var reply in replies)
+        {
+            _script.Enqueue(reply);
+        }
+    }
+
+    /// <summary>A transport that trusts exactly this server's certificate and nothing else.</summary>
+    public HttpPipelineTransport CreateTransport()
+    {
+        var expected = Certificate.RawData;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(expected),
+            },
+        };
+        return new HttpClientTransport(handler);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Certificate.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var received = new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.QueryString.Value ?? string.Empty, headers, body.ToArray());
+
+        var reply = _script.TryDequeue(out var scripted) ? scripted : Reply.Created;
+        var problem = Check?.Invoke(received);
+        if (problem is not null)
+        {
+            reply = Reply.Status(400);
+        }
+
+        if (reply.Hang)
+        {
+            _requests.Enqueue(received with { AnsweredWith = 0 });
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up, which is what a hanging reply is for.
+            }
+
+            return;
+        }
+
+        _requests.Enqueue(received with { AnsweredWith = reply.StatusCode, Problem = problem });
+        context.Response.StatusCode = reply.StatusCode;
+        if (reply.StatusCode >= 400)
+        {
+            context.Response.ContentType = "application/xml; charset=utf-8";
+            await context.Response.WriteAsync(
+                $"<Error><Code>{reply.StatusCode}</Code><Detail>{WebUtility.HtmlEncode(problem ?? "scripted failure")}</Detail></Error>",
+                context.RequestAborted);
+        }
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), password: null);
+    }
+}
+
+internal sealed record ReceivedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+{
+    public int AnsweredWith { get; init; }
+
+    public string? Problem { get; init; }
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}
+
+internal sealed record Reply(int StatusCode, bool Hang)
+{
+    public static Reply Created { get; } = new(201, false);
+
+    public static Reply Hanging { get; } = new(0, true);
+
+    public static Reply Status(int statusCode) => new(statusCode, false);
+}

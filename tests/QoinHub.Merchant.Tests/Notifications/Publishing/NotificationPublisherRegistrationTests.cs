@@ -1,0 +1,137 @@
+using Azure.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using QoinHub.Merchant.Notifications;
+using QoinHub.Merchant.Notifications.Publishing;
+
+namespace QoinHub.Merchant.Tests.Notifications.Publishing;
+
+/// <summary>Which publisher the app gets for which settings, and settings that stop it at startup.</summary>
+public sealed class NotificationPublisherRegistrationTests
+{
+    private const string Key = "c2VjcmV0LXNhcy1rZXktZm9yLXRlc3RzLW9ubHk9PQ==";
+
+    [Fact]
+    public void Namespace_and_queue_give_the_service_bus_publisher_with_the_registered_credential()
+    {
+        var credential = new RecordingTokenCredential("unused");
+        using var provider = Build(
+            new() { ["ServiceBus:FullyQualifiedNamespace"] = "ns.servicebus.windows.net", ["ServiceBus:QueueName"] = "payments" },
+            services => services.AddSingleton<TokenCredential>(credential));
+
+        var publisher = Assert.IsType<ServiceBusRestPublisher>(provider.GetRequiredService<INotificationPublisher>());
+
+        Assert.Equal(new Uri("https://ns.servicebus.windows.net/payments/messages"), publisher.MessagesUri);
+        Assert.Same(credential, provider.GetRequiredService<TokenCredential>());
+        Assert.Same(publisher, provider.GetRequiredService<INotificationPublisher>());
+    }
+
+    [Fact]
+    public void Namespace_without_a_registered_credential_uses_the_default_azure_credential()
+    {
+        using var provider = Build(new() { ["ServiceBus:FullyQualifiedNamespace"] = "ns.servicebus.windows.net", ["ServiceBus:QueueName"] = "payments" });
+
+        Assert.IsType<ServiceBusRestPublisher>(provider.GetRequiredService<INotificationPublisher>());
+        Assert.IsType<Azure.Identity.DefaultAzureCredential>(provider.GetRequiredService<TokenCredential>());
+    }
+
+    [Fact]
+    public void Connection_string_and_queue_give_the_service_bus_publisher_without_a_credential()
+    {
+        using var provider = Build(new()
+        {
+            ["ServiceBus:ConnectionString"] = $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}",
+            ["ServiceBus:QueueName"] = "payments",
+        });
+
+        var publisher = Assert.IsType<ServiceBusRestPublisher>(provider.GetRequiredService<INotificationPublisher>());
+
+        Assert.Equal(new Uri("https://ns.servicebus.windows.net/payments/messages"), publisher.MessagesUri);
+        Assert.Null(provider.GetService<TokenCredential>());
+    }
+
+    [Theory]
+    [InlineData("ServiceBus:FullyQualifiedNamespace", "ns.servicebus.windows.net", "ServiceBus:QueueName is required")]
+    [InlineData("ServiceBus:ConnectionString", $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", "ServiceBus:QueueName is required")]
+    [InlineData("LocalQueue:Name", "Payment_Notifications", "LocalQueue:Name 'Payment_Notifications' is not a valid storage queue name")]
+    [InlineData("LocalQueue:Name", "pn", "is not a valid storage queue name")]
+    [InlineData("LocalQueue:Name", "payment--notifications", "is not a valid storage queue name")]
+    [InlineData("Storage:QueueServiceUri", "queue.core.windows.net", "Storage:QueueServiceUri 'queue.core.windows.net' is not an absolute URI")]
+    public void Bad_settings_stop_the_app_at_registration(string key, string value, string expected)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(new() { [key] = value }).Dispose());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_service_bus_connection_string_stops_the_app_without_echoing_the_key()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(new()
+        {
+            ["ServiceBus:ConnectionString"] = $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey={Key}",
+            ["ServiceBus:QueueName"] = "payments",
+        }).Dispose());
+
+        Assert.Contains("ServiceBus:ConnectionString cannot be read", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no SharedAccessKeyName", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_service_bus_settings_the_storage_queue_on_the_local_emulator_is_used()
+    {
+        using var provider = Build(new() { ["ServiceBus:FullyQualifiedNamespace"] = " ", ["ServiceBus:ConnectionString"] = "" });
+
+        var publisher = Assert.IsType<StorageQueuePublisher>(provider.GetRequiredService<INotificationPublisher>());
+
+        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1/payment-notifications"), publisher.QueueUri);
+        Assert.Null(provider.GetService<TokenCredential>());
+    }
+
+    [Fact]
+    public void Storage_connection_string_and_queue_name_are_honoured()
+    {
+        using var provider = Build(new()
+        {
+            ["Storage:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:12345/devstoreaccount1;",
+            ["Storage:QueueServiceUri"] = "https://ignored.queue.core.windows.net/",
+            ["LocalQueue:Name"] = "merchant-orders",
+        });
+
+        var publisher = Assert.IsType<StorageQueuePublisher>(provider.GetRequiredService<INotificationPublisher>());
+
+        Assert.Equal(new Uri("http://127.0.0.1:12345/devstoreaccount1/merchant-orders"), publisher.QueueUri);
+    }
+
+    [Fact]
+    public void Queue_service_uri_uses_managed_identity()
+    {
+        using var provider = Build(new() { ["Storage:QueueServiceUri"] = "https://acct.queue.core.windows.net/" });
+
+        var publisher = Assert.IsType<StorageQueuePublisher>(provider.GetRequiredService<INotificationPublisher>());
+
+        Assert.Equal(new Uri("https://acct.queue.core.windows.net/payment-notifications"), publisher.QueueUri);
+        Assert.IsType<Azure.Identity.DefaultAzureCredential>(provider.GetRequiredService<TokenCredential>());
+    }
+
+    [Fact]
+    public void Clock_registered_earlier_is_kept()
+    {
+        var clock = new FakeTimeProvider();
+        using var provider = Build(new(), services => services.AddSingleton<TimeProvider>(clock));
+
+        Assert.Same(clock, provider.GetRequiredService<TimeProvider>());
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? before = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        before?.Invoke(services);
+        services.AddNotificationPublisher(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}
