@@ -23,6 +23,8 @@ public static class StorageServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             var clientOptions = new TableClientOptions();
             clientOptions.Retry.MaxRetries = 2;
+            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
             clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
             return options.TableServiceUri is { } uri
                 ? new TableServiceClient(uri, new DefaultAzureCredential(), clientOptions)

@@ -91,6 +91,13 @@ public sealed partial class StorageQueuePublisher : INotificationPublisher
         }
 
         var clientOptions = new QueueClientOptions(PinnedServiceVersion);
+
+        // A waiting publish is a QoinHub callback waiting too: fail within seconds and answer 5xx
+        // (QoinHub retries) rather than hang for the SDK's defaults (100-second time-outs).
+        clientOptions.Retry.MaxRetries = 2;
+        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         options.ConfigureClientOptions?.Invoke(clientOptions);
         clientOptions.MessageEncoding = QueueMessageEncoding.Base64;
 
