@@ -41,7 +41,7 @@ public sealed partial class DebitNotifyHandler(
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.CurrentValue;
-        var refusal = ValidateHeaders(request, out var headers) ?? ValidateBodySize(request, settings);
+        var refusal = ValidateHeaders(request, out var headers) ?? SnapRequestChecks.BodySize(request, Service, settings.MaxBodyBytes);
         if (refusal is not null)
         {
             return Refused(refusal, headers.PartnerId, headers.ExternalId);
@@ -54,11 +54,9 @@ public sealed partial class DebitNotifyHandler(
         }
 
         var now = clock.GetUtcNow();
-        if (!SnapTimestamp.IsWithin(headers.Timestamp, now, settings.TimestampTolerance))
+        if (SnapRequestChecks.TimestampWindow(Service, headers.TimestampText, headers.Timestamp, now, settings.TimestampTolerance) is { } stale)
         {
-            return Refused(Service.Unauthorized(
-                $"X-TIMESTAMP {headers.TimestampText} is outside the allowed window of {settings.TimestampTolerance.TotalSeconds:0} seconds around the server time {SnapTimestamp.Format(now)}; sign with the current time."),
-                headers.PartnerId, headers.ExternalId);
+            return Refused(stale, headers.PartnerId, headers.ExternalId);
         }
 
         try
@@ -210,21 +208,12 @@ public sealed partial class DebitNotifyHandler(
         return urls;
     }
 
-    private static SnapResult? ValidateBodySize(SnapRequest request, SnapOptions settings) =>
-        request.Body.Length > settings.MaxBodyBytes ? Service.BadRequest($"The body is larger than {settings.MaxBodyBytes} bytes.") : null;
-
     private static SnapResult? ValidateHeaders(SnapRequest request, out NotifyHeaders headers)
     {
         headers = new NotifyHeaders();
-        var contentType = request.Header(SnapHeaders.ContentType);
-        if (string.IsNullOrWhiteSpace(contentType))
+        if (SnapRequestChecks.JsonContentType(request, Service) is { } badContentType)
         {
-            return Service.MissingMandatoryField(SnapHeaders.ContentType);
-        }
-
-        if (!ContentTypes.IsJson(contentType))
-        {
-            return Service.BadRequest("Content-Type must be application/json.");
+            return badContentType;
         }
 
         var partnerId = request.Header(SnapHeaders.PartnerId);
@@ -267,15 +256,9 @@ public sealed partial class DebitNotifyHandler(
 
         headers.AccessToken = authorization[BearerPrefix.Length..];
 
-        var timestamp = request.Header(SnapHeaders.Timestamp);
-        if (string.IsNullOrEmpty(timestamp))
+        if (SnapRequestChecks.Timestamp(request, Service, out var timestamp, out var moment) is { } badTimestamp)
         {
-            return Service.MissingMandatoryField(SnapHeaders.Timestamp);
-        }
-
-        if (!SnapTimestamp.TryParse(timestamp, out var moment))
-        {
-            return Service.InvalidFieldFormat(SnapHeaders.Timestamp, "Use ISO-8601 with a zone, e.g. 2025-07-06T14:12:50+07:00.");
+            return badTimestamp;
         }
 
         headers.TimestampText = timestamp;

@@ -31,10 +31,9 @@ public sealed partial class AccessTokenHandler(
         }
 
         var now = clock.GetUtcNow();
-        if (!SnapTimestamp.IsWithin(timestamp.Moment, now, settings.TimestampTolerance))
+        if (SnapRequestChecks.TimestampWindow(Service, timestamp.Text, timestamp.Moment, now, settings.TimestampTolerance) is { } stale)
         {
-            return Refused(Service.Unauthorized(
-                $"X-TIMESTAMP {timestamp.Text} is outside the allowed window of {settings.TimestampTolerance.TotalSeconds:0} seconds around the server time {SnapTimestamp.Format(now)}; sign with the current time."), clientKey);
+            return Refused(stale, clientKey);
         }
 
         PartnerCredentials? partner;
@@ -94,26 +93,14 @@ public sealed partial class AccessTokenHandler(
         timestamp = default;
         signature = [];
 
-        var contentType = request.Header(SnapHeaders.ContentType);
-        if (string.IsNullOrWhiteSpace(contentType))
+        if (SnapRequestChecks.JsonContentType(request, Service) is { } badContentType)
         {
-            return Service.MissingMandatoryField(SnapHeaders.ContentType);
+            return badContentType;
         }
 
-        if (!ContentTypes.IsJson(contentType))
+        if (SnapRequestChecks.Timestamp(request, Service, out var timestampText, out var moment) is { } badTimestamp)
         {
-            return Service.BadRequest("Content-Type must be application/json.");
-        }
-
-        var timestampText = request.Header(SnapHeaders.Timestamp);
-        if (string.IsNullOrEmpty(timestampText))
-        {
-            return Service.MissingMandatoryField(SnapHeaders.Timestamp);
-        }
-
-        if (!SnapTimestamp.TryParse(timestampText, out var moment))
-        {
-            return Service.InvalidFieldFormat(SnapHeaders.Timestamp, "Use ISO-8601 with a zone, e.g. 2025-07-06T14:12:50+07:00.");
+            return badTimestamp;
         }
 
         timestamp = (timestampText, moment);
@@ -137,16 +124,11 @@ public sealed partial class AccessTokenHandler(
             return Service.InvalidFieldFormat(SnapHeaders.Signature, "It must be the Base64 SHA256withRSA signature of X-CLIENT-KEY|X-TIMESTAMP.");
         }
 
-        return ValidateBody(request.Body, settings.MaxBodyBytes);
+        return SnapRequestChecks.BodySize(request, Service, settings.MaxBodyBytes) ?? ValidateBody(request.Body);
     }
 
-    private static SnapResult? ValidateBody(ReadOnlyMemory<byte> body, int maxBodyBytes)
+    private static SnapResult? ValidateBody(ReadOnlyMemory<byte> body)
     {
-        if (body.Length > maxBodyBytes)
-        {
-            return Service.BadRequest($"The body is larger than {maxBodyBytes} bytes.");
-        }
-
         try
         {
             using var document = JsonDocument.Parse(body);
