@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -104,10 +102,9 @@ public sealed partial class DebitNotifyHandler(
     private async Task<SnapResult> AcceptAsync(SnapRequest request, NotifyHeaders headers, PaymentNotification notification, NotificationSignatureMatch match, CancellationToken cancellationToken)
     {
         var key = NotificationKey.For(headers.PartnerId, headers.Timestamp, headers.ExternalId);
-        var payloadHash = PayloadHash(request.Body);
         for (var poll = 0; ; poll++)
         {
-            var claim = await ledger.ClaimAsync(key, payloadHash, clock.GetUtcNow(), ClaimLease, cancellationToken).ConfigureAwait(false);
+            var claim = await ledger.ClaimAsync(key, notification.PayloadHash, clock.GetUtcNow(), ClaimLease, cancellationToken).ConfigureAwait(false);
             switch (claim.Outcome)
             {
                 case LedgerOutcome.PayloadMismatch:
@@ -178,17 +175,6 @@ public sealed partial class DebitNotifyHandler(
             // The lease simply runs out instead.
             LogReleaseFailed(logger, claim.Key.PartnerId, claim.Key.ExternalId, exception);
         }
-    }
-
-    /// <summary>
-    /// The payload's identity for dedupe: the body re-serialized canonically (compact, minimal
-    /// escaping, keys in received order), so a retry that formats or escapes the same JSON
-    /// differently is still the same notification.
-    /// </summary>
-    internal static string PayloadHash(ReadOnlyMemory<byte> body)
-    {
-        using var document = JsonDocument.Parse(body);
-        return Convert.ToHexStringLower(SHA256.HashData(JsonReserializer.Serialize(document.RootElement, JsonStyle.JavaScript)));
     }
 
     private SnapResult Success() =>

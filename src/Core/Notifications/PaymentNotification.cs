@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using QoinHub.Merchant.Snap;
@@ -13,7 +14,8 @@ public sealed partial record PaymentNotification(
     string LatestTransactionStatus,
     string OriginalPartnerReferenceNo,
     string OriginalReferenceNo,
-    string TransactionStatusDesc)
+    string TransactionStatusDesc,
+    string PayloadHash)
 {
     private const int MaxReferenceLength = 64;
     private const int MaxDescriptionLength = 256;
@@ -58,7 +60,7 @@ public sealed partial record PaymentNotification(
                 return service.InvalidFieldFormat("additionalInfo", "It must be a JSON object when present.");
             }
 
-            notification = new PaymentNotification(createdTime!, status!, partnerReference!, reference!, description!);
+            notification = new PaymentNotification(createdTime!, status!, partnerReference!, reference!, description!, CanonicalHash(root));
             return null;
         }
         catch (JsonException)
@@ -66,6 +68,14 @@ public sealed partial record PaymentNotification(
             return service.BadRequest("The body is not valid JSON.");
         }
     }
+
+    /// <summary>
+    /// The payload's identity for dedupe: the body re-serialized canonically (compact, minimal
+    /// escaping, keys in received order), so a retry that formats or escapes the same JSON
+    /// differently is still the same notification. Computed here, from the document already parsed.
+    /// </summary>
+    private static string CanonicalHash(JsonElement root) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonReserializer.Serialize(root, JsonStyle.JavaScript)));
 
     private static SnapResult? ReadString(JsonElement root, string name, SnapService service, int maxLength, ref string? value, bool allowEmpty = false)
     {

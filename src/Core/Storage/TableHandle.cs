@@ -11,8 +11,6 @@ public sealed class TableHandle(TableClient client) : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _ready;
 
-    public TableClient Client => client;
-
     public async ValueTask<TableClient> GetAsync(CancellationToken cancellationToken)
     {
         if (_ready)
