@@ -1,8 +1,4 @@
-using QoinHub.Merchant.Notifications;
-using QoinHub.Merchant.Partners;
-using QoinHub.Merchant.Snap;
-using QoinHub.Merchant.Storage;
-using QoinHub.Merchant.Tokens;
+using QoinHub.Merchant.AzureAdapters;
 
 namespace QoinHub.Merchant.Functions;
 
@@ -23,16 +19,7 @@ public static class HostingExtensions
         return builder;
     }
 
-    public static IServiceCollection AddMerchantCallbacks(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(TimeProvider.System);
-        services.AddOptions<SnapOptions>().Bind(configuration.GetSection(SnapOptions.SectionName));
-        services.AddTableStorage(configuration);
-        services.AddPartnerDirectory(configuration);
-        services.AddNotificationPublisher(configuration);
-        services.AddSingleton<TokenValidator>();
-        services.AddSingleton<AccessTokenHandler>();
-        services.AddSingleton<DebitNotifyHandler>();
-        return services;
-    }
+    /// <summary>The merchant's handlers and the Azure adapters of their ports.</summary>
+    public static IServiceCollection AddMerchantCallbacksOnAzure(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddMerchantCallbacks(configuration).AddAzureAdapters(configuration);
 }

@@ -2,7 +2,7 @@ using QoinHub.Merchant.Functions;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.UseCustomHandlerPortWhenHosted();
-builder.Services.AddMerchantCallbacks(builder.Configuration);
+builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
 
 var app = builder.Build();
 

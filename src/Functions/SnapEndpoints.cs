@@ -11,30 +11,37 @@ public static partial class SnapEndpoints
 {
     public static IEndpointRouteBuilder MapSnapCallbacks(this IEndpointRouteBuilder app)
     {
-        app.MapPost(FunctionRoutes.AccessTokenB2B.Path, (HttpContext context, AccessTokenHandler handler) =>
-            HandleAsync(context, SnapService.AccessToken, handler.HandleAsync))
+        app.MapPost(FunctionRoutes.AccessTokenB2B.Path, (HttpContext context, AccessTokenHandler handler) => HandleAsync(context, handler))
             .WithName(FunctionRoutes.AccessTokenB2B.FunctionName);
-        app.MapPost(FunctionRoutes.PaymentNotificationDebit.Path, (HttpContext context, DebitNotifyHandler handler) =>
-            HandleAsync(context, SnapService.DebitNotify, handler.HandleAsync))
+        app.MapPost(FunctionRoutes.PaymentNotificationDebit.Path, (HttpContext context, DebitNotifyHandler handler) => HandleAsync(context, handler))
             .WithName(FunctionRoutes.PaymentNotificationDebit.FunctionName);
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, SnapService service, Func<SnapRequest, CancellationToken, Task<SnapResult>> handle)
+    private static async Task HandleAsync(HttpContext context, SnapHandler handler)
     {
         var cancellationToken = context.RequestAborted;
         SnapResult result;
         try
         {
+            // The one place the body limit is enforced: a declared length over it is refused unread,
+            // and no more than the limit plus one byte is ever buffered.
             var maxBodyBytes = context.RequestServices.GetRequiredService<IOptionsMonitor<SnapOptions>>().CurrentValue.MaxBodyBytes;
-            var body = await ReadBodyAsync(context.Request, maxBodyBytes, cancellationToken);
-            var request = new SnapRequest(context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, ReadHeaders(context.Request), body);
-            result = await handle(request, cancellationToken);
+            var body = context.Request.ContentLength > maxBodyBytes ? null : await ReadBodyAsync(context.Request, maxBodyBytes, cancellationToken);
+            if (body is null)
+            {
+                result = handler.RefuseOversizedBody(maxBodyBytes);
+            }
+            else
+            {
+                var request = new SnapRequest(context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, ReadHeaders(context.Request), body.Value);
+                result = await handler.HandleAsync(request, cancellationToken);
+            }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SnapEndpoints)), context.Request.Path, exception);
-            result = service.GeneralError();
+            result = handler.Responses.GeneralError();
         }
 
         var response = context.Response;
@@ -49,10 +56,10 @@ public static partial class SnapEndpoints
         await response.Body.WriteAsync(result.Body, cancellationToken);
     }
 
-    /// <summary>Reads at most one byte more than the limit, so an oversized body is detected without buffering it.</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
+    /// <summary>The body, or <see langword="null"/> when it is longer than <paramref name="maxBodyBytes"/> (detected by reading one byte more).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int maxBodyBytes, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(maxBodyBytes + 1, (int?)request.ContentLength + 1 ?? 4096));
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(maxBodyBytes + 1L, (request.ContentLength ?? 4096) + 1));
         var stream = request.Body;
         while (buffer.WrittenCount <= maxBodyBytes)
         {
@@ -66,7 +73,7 @@ public static partial class SnapEndpoints
             buffer.Advance(read);
         }
 
-        return buffer.WrittenMemory;
+        return buffer.WrittenCount > maxBodyBytes ? null : buffer.WrittenMemory;
     }
 
     private static Dictionary<string, string> ReadHeaders(HttpRequest request)
@@ -80,6 +87,6 @@ public static partial class SnapEndpoints
         return headers;
     }
 
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Error, Message = "Unhandled failure answering {Path}")]
+    [LoggerMessage(EventId = LogEvents.HostUnhandled, Level = LogLevel.Error, Message = "Unhandled failure answering {Path}")]
     private static partial void LogUnhandled(ILogger logger, string path, Exception exception);
 }

@@ -32,7 +32,7 @@ public sealed class ConfigurationPartnerDirectory : IPartnerDirectory, IDisposab
     /// Imports every configured key, adding each bad setting to <paramref name="failures"/> (the caller
     /// then disposes the directory and stops). Relative file paths are resolved against <paramref name="baseDirectory"/>.
     /// </summary>
-    internal static ConfigurationPartnerDirectory Create(IReadOnlyList<PartnerOptions> partners, string baseDirectory, List<string> failures)
+    public static ConfigurationPartnerDirectory Create(IReadOnlyList<PartnerOptions> partners, string baseDirectory, List<string> failures)
     {
         var credentials = new List<PartnerCredentials>();
         foreach (var partner in partners)

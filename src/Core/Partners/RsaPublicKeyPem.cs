@@ -11,7 +11,7 @@ namespace QoinHub.Merchant.Partners;
 /// Problems are reported per PEM block and never quote the block: a message may reach a log or a
 /// start-up error, and a private key pasted by mistake must not travel further than it already has.
 /// </remarks>
-internal static class RsaPublicKeyPem
+public static class RsaPublicKeyPem
 {
     public const int MinimumKeySizeInBits = 2048;
 
@@ -144,4 +144,4 @@ internal static class RsaPublicKeyPem
 }
 
 /// <summary>The keys found in a PEM text and what was wrong with the blocks that were skipped.</summary>
-internal sealed record RsaPublicKeyImport(IReadOnlyList<RSA> Keys, IReadOnlyList<string> Problems);
+public sealed record RsaPublicKeyImport(IReadOnlyList<RSA> Keys, IReadOnlyList<string> Problems);

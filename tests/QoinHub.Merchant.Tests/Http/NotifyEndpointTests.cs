@@ -432,7 +432,7 @@ public sealed class NotifyEndpointTests : IClassFixture<SnapAppFactory>, IAsyncL
             : body;
         using var request = _client.NotifyRequest(_token, Secret, Partner, NextExternalId(), sent, timestamp);
         var signed = variant == "php escaped signing"
-            ? JsonReserializer.Serialize(JsonDocument.Parse(body).RootElement, JsonStyle.Php)
+            ? JsonReserializer.Serialize(JsonDocument.Parse(body).RootElement, BodyForm.Php)
             : JsonMinifier.Minify(Encoding.UTF8.GetBytes(sent));
         var mac = SymmetricSignature.Compute(Secret, SymmetricSignature.StringToSign("POST", SnapClient.NotifyPath, _token, SymmetricSignature.BodyHash(signed), timestamp));
         Replace(request, SnapHeaders.Signature, variant switch

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using QoinHub.Merchant.AzureAdapters.KeyVault;
 using QoinHub.Merchant.Partners;
 
 namespace QoinHub.Merchant.Tests.Partners;

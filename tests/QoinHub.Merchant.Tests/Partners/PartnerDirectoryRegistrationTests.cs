@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using QoinHub.Merchant.AzureAdapters.KeyVault;
 using QoinHub.Merchant.Partners;
 
 namespace QoinHub.Merchant.Tests.Partners;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.AzureAdapters.KeyVault;
 using QoinHub.Merchant.Partners;
 
 namespace QoinHub.Merchant.Tests.Partners;

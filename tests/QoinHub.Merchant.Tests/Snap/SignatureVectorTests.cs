@@ -61,7 +61,8 @@ public sealed class SignatureVectorTests
     public void Notification_vector_verifies_as_expected(int index)
     {
         var vector = Fixtures.Vectors.Notifications.ElementAt(index);
-        var body = Encoding.UTF8.GetBytes(vector.GetProperty("body").GetString()!);
+        Assert.True(SnapJsonBody.TryParse(Encoding.UTF8.GetBytes(vector.GetProperty("body").GetString()!), out var body));
+        using var _ = body;
         Assert.True(SymmetricSignature.TryDecode(vector.GetProperty("signature").GetString(), out var signature));
 
         var match = NotificationSignatureVerifier.Verify(
@@ -97,16 +98,13 @@ public sealed class SignatureVectorTests
         Assert.Contains(expected, candidates);
     }
 
-    private static List<string> BodyHashes(byte[] body)
+    private static List<string> BodyHashes(byte[] raw)
     {
-        var hashes = new List<string> { SymmetricSignature.BodyHash(JsonMinifier.Minify(body)) };
-        using var document = JsonDocument.Parse(body);
-        foreach (var style in Enum.GetValues<JsonStyle>())
+        Assert.True(SnapJsonBody.TryParse(raw, out var body));
+        using (body)
         {
-            hashes.Add(SymmetricSignature.BodyHash(JsonReserializer.Serialize(document.RootElement, style)));
+            return [.. Enum.GetValues<BodyForm>().Select(form => SymmetricSignature.BodyHash(body.Form(form)!))];
         }
-
-        return hashes;
     }
 
     [Fact]

@@ -2,8 +2,11 @@ using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using QoinHub.Merchant.AzureAdapters;
 using QoinHub.Merchant.Notifications;
-using QoinHub.Merchant.Notifications.Publishing;
+using QoinHub.Merchant.AzureAdapters.ServiceBus;
+using QoinHub.Merchant.AzureAdapters.StorageQueues;
+using QoinHub.Merchant.AzureAdapters.Tables;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 
@@ -39,16 +42,19 @@ public sealed class NotificationPublisherRegistrationTests
     [Fact]
     public void Connection_string_and_queue_give_the_service_bus_publisher_without_a_credential()
     {
-        using var provider = Build(new()
-        {
-            ["ServiceBus:ConnectionString"] = $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}",
-            ["ServiceBus:QueueName"] = "payments",
-        });
+        var credentialResolved = false;
+        using var provider = Build(
+            new()
+            {
+                ["ServiceBus:ConnectionString"] = $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}",
+                ["ServiceBus:QueueName"] = "payments",
+            },
+            services => services.AddSingleton<TokenCredential>(_ => { credentialResolved = true; return new RecordingTokenCredential("unused"); }));
 
         var publisher = Assert.IsType<ServiceBusRestPublisher>(provider.GetRequiredService<INotificationPublisher>());
 
         Assert.Equal(new Uri("https://ns.servicebus.windows.net/payments/messages"), publisher.MessagesUri);
-        Assert.Null(provider.GetService<TokenCredential>());
+        Assert.False(credentialResolved);
     }
 
     [Theory]
@@ -57,7 +63,7 @@ public sealed class NotificationPublisherRegistrationTests
     [InlineData("LocalQueue:Name", "Payment_Notifications", "LocalQueue:Name 'Payment_Notifications' is not a valid storage queue name")]
     [InlineData("LocalQueue:Name", "pn", "is not a valid storage queue name")]
     [InlineData("LocalQueue:Name", "payment--notifications", "is not a valid storage queue name")]
-    [InlineData("Storage:QueueServiceUri", "queue.core.windows.net", "Storage:QueueServiceUri 'queue.core.windows.net' is not an absolute URI")]
+    [InlineData("Storage:QueueServiceUri", "queue.core.windows.net", "Storage:QueueServiceUri is not an absolute URI")]
     public void Bad_settings_stop_the_app_at_registration(string key, string value, string expected)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Build(new() { [key] = value }).Dispose());
@@ -82,12 +88,15 @@ public sealed class NotificationPublisherRegistrationTests
     [Fact]
     public void Without_service_bus_settings_the_storage_queue_on_the_local_emulator_is_used()
     {
-        using var provider = Build(new() { ["ServiceBus:FullyQualifiedNamespace"] = " ", ["ServiceBus:ConnectionString"] = "" });
+        var credentialResolved = false;
+        using var provider = Build(
+            new() { ["ServiceBus:FullyQualifiedNamespace"] = " ", ["ServiceBus:ConnectionString"] = "" },
+            services => services.AddSingleton<TokenCredential>(_ => { credentialResolved = true; return new RecordingTokenCredential("unused"); }));
 
         var publisher = Assert.IsType<StorageQueuePublisher>(provider.GetRequiredService<INotificationPublisher>());
 
         Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1/payment-notifications"), publisher.QueueUri);
-        Assert.Null(provider.GetService<TokenCredential>());
+        Assert.False(credentialResolved);
     }
 
     [Fact]
@@ -96,13 +105,32 @@ public sealed class NotificationPublisherRegistrationTests
         using var provider = Build(new()
         {
             ["Storage:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:12345/devstoreaccount1;",
-            ["Storage:QueueServiceUri"] = "https://ignored.queue.core.windows.net/",
             ["LocalQueue:Name"] = "merchant-orders",
         });
 
         var publisher = Assert.IsType<StorageQueuePublisher>(provider.GetRequiredService<INotificationPublisher>());
 
         Assert.Equal(new Uri("http://127.0.0.1:12345/devstoreaccount1/merchant-orders"), publisher.QueueUri);
+    }
+
+    [Fact]
+    public void Queue_service_uri_wins_over_the_connection_string_as_it_does_for_tables()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:12345/devstoreaccount1;TableEndpoint=http://127.0.0.1:12346/devstoreaccount1;",
+            ["Storage:QueueServiceUri"] = "https://acct.queue.core.windows.net/",
+            ["Storage:TableServiceUri"] = "https://acct.table.core.windows.net/",
+        };
+        using var provider = Build(settings);
+        var storage = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(StorageOptions.SectionName).Get<StorageOptions>()!;
+
+        var publisher = Assert.IsType<StorageQueuePublisher>(provider.GetRequiredService<INotificationPublisher>());
+
+        Assert.Equal(new Uri("https://acct.queue.core.windows.net/payment-notifications"), publisher.QueueUri);
+        Assert.Equal(new Uri("https://acct.table.core.windows.net/"), storage.Tables.ServiceUri);
+        Assert.Null(storage.Tables.ConnectionString);
+        Assert.Null(storage.Queues.ConnectionString);
     }
 
     [Fact]

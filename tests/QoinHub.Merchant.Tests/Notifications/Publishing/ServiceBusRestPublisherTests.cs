@@ -5,7 +5,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using QoinHub.Merchant.Notifications;
-using QoinHub.Merchant.Notifications.Publishing;
+using QoinHub.Merchant.AzureAdapters.ServiceBus;
+using QoinHub.Merchant.AzureAdapters.StorageQueues;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 

@@ -1,4 +1,5 @@
-using QoinHub.Merchant.Notifications.Publishing;
+using QoinHub.Merchant.AzureAdapters.ServiceBus;
+using QoinHub.Merchant.AzureAdapters.StorageQueues;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 

@@ -1,0 +1,81 @@
+using Azure.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.AzureAdapters.ServiceBus;
+using QoinHub.Merchant.AzureAdapters.StorageQueues;
+using QoinHub.Merchant.AzureAdapters.Tables;
+
+namespace QoinHub.Merchant.AzureAdapters;
+
+public static class NotificationPublisherServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the <see cref="INotificationPublisher"/> that the configuration asks for: the Service
+    /// Bus queue when <c>ServiceBus:FullyQualifiedNamespace</c> (managed identity) or
+    /// <c>ServiceBus:ConnectionString</c> (SAS) is set, with <c>ServiceBus:QueueName</c>; otherwise the
+    /// storage queue <c>LocalQueue:Name</c> on the storage account, reached as
+    /// <see cref="StorageOptions.Queues"/> says. Managed identity uses the registered <see cref="TokenCredential"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The settings are incomplete or malformed; the message names the setting.</exception>
+    public static IServiceCollection AddNotificationPublisher(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddAzureCredential();
+        services.TryAddSingleton(TimeProvider.System);
+
+        var serviceBus = configuration.GetSection("ServiceBus");
+        var serviceBusOptions = new ServiceBusPublisherOptions
+        {
+            FullyQualifiedNamespace = NullIfBlank(serviceBus["FullyQualifiedNamespace"]),
+            ConnectionString = NullIfBlank(serviceBus["ConnectionString"]),
+            QueueName = NullIfBlank(serviceBus["QueueName"]),
+        };
+
+        if (serviceBusOptions.FullyQualifiedNamespace is not null || serviceBusOptions.ConnectionString is not null)
+        {
+            // Fail at startup, not at the first notification.
+            var target = ServiceBusTarget.From(serviceBusOptions);
+            services.AddSingleton<INotificationPublisher>(provider => new ServiceBusRestPublisher(
+                serviceBusOptions,
+                target.SharedAccessKey is null ? provider.GetRequiredService<TokenCredential>() : null,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<ServiceBusRestPublisher>>()));
+            return services;
+        }
+
+        var endpoint = (configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions()).Queues;
+        var storageOptions = new StorageQueuePublisherOptions
+        {
+            QueueName = NullIfBlank(configuration["LocalQueue:Name"]) ?? StorageQueuePublisherOptions.DefaultQueueName,
+            ConnectionString = endpoint.ConnectionString,
+            QueueServiceUri = endpoint.ServiceUri,
+        };
+
+        // Builds the client now (it does no I/O) so that a bad queue name or connection string stops startup.
+        _ = StorageQueuePublisher.CreateQueueClient(storageOptions, storageOptions.QueueServiceUri is null ? null : PlaceholderCredential.Instance);
+
+        services.AddSingleton<INotificationPublisher>(provider => new StorageQueuePublisher(
+            storageOptions,
+            storageOptions.QueueServiceUri is null ? null : provider.GetRequiredService<TokenCredential>(),
+            provider.GetRequiredService<ILogger<StorageQueuePublisher>>()));
+        return services;
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>Lets the startup check build a client without resolving the real credential; it is never asked for a token.</summary>
+    private sealed class PlaceholderCredential : TokenCredential
+    {
+        public static readonly PlaceholderCredential Instance = new();
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The startup check's credential must not be used.");
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The startup check's credential must not be used.");
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace QoinHub.Merchant.AzureAdapters.ServiceBus;
+
+/// <summary>
+/// Sends each notification to a Service Bus queue through the REST API
+/// (<c>POST https://{namespace}/{queue}/messages</c>, 201 = accepted) on an Azure.Core pipeline
+/// with retries, authenticated with Microsoft Entra ID (managed identity) or a SAS key. Used
+/// because the Azure.Messaging.ServiceBus package is not available to this project.
+/// Thread-safe; register one instance.
+/// </summary>
+public sealed partial class ServiceBusRestPublisher : INotificationPublisher
+{
+    /// <summary>The token scope of Service Bus data-plane calls.</summary>
+    public const string Scope = "https://servicebus.azure.net/.default";
+
+    /// <summary>The message's Label (Subject in the AMQP SDKs), for subscriptions and filters.</summary>
+    public const string Label = "payment-notification";
+
+    /// <summary>Service Bus refuses longer MessageId and CorrelationId values.</summary>
+    private const int MaxIdLength = 128;
+
+    private const int MaxErrorDetailLength = 512;
+
+    private static readonly string EnvelopeContentType = NotificationEnvelope.ContentType + "; charset=utf-8";
+
+    private readonly HttpPipeline _pipeline;
+    private readonly Uri _messagesUri;
+    private readonly string _queueName;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <param name="credential">Used when <paramref name="options"/> has no connection string; required then.</param>
+    /// <exception cref="InvalidOperationException">The options do not say where to send or how to authenticate.</exception>
+    public ServiceBusRestPublisher(
+        ServiceBusPublisherOptions options,
+        TokenCredential? credential,
+        TimeProvider timeProvider,
+        ILogger<ServiceBusRestPublisher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        _timeProvider = timeProvider;
+        _logger = logger;
+        var target = ServiceBusTarget.From(options);
+        _queueName = target.QueueName;
+
+        HttpPipelinePolicy authentication;
+        if (target.SharedAccessKey is { } sas)
+        {
+            authentication = new SharedAccessSignaturePolicy(target.ResourceUri, sas.SharedAccessKeyName, sas.SharedAccessKey, timeProvider);
+        }
+        else
+        {
+            authentication = new BearerTokenAuthenticationPolicy(
+                credential ?? throw new InvalidOperationException(
+                    "ServiceBus:FullyQualifiedNamespace is set without a connection string, so a TokenCredential (managed identity) is required."),
+                Scope);
+        }
+
+        var baseUri = options.Endpoint ?? new Uri($"https://{target.NamespaceHost}/");
+        _messagesUri = new Uri(baseUri, EscapePath(_queueName) + "/messages");
+        _pipeline = HttpPipelineBuilder.Build(
+            options.ClientOptions ?? new ServiceBusRestClientOptions(),
+            perCallPolicies: [],
+            perRetryPolicies: [authentication],
+            new ServiceBusSendClassifier());
+    }
+
+    /// <summary>The address messages are posted to.</summary>
+    public Uri MessagesUri => _messagesUri;
+
+    /// <exception cref="NotificationPublishException">Service Bus did not answer 201, after retries where a retry can help.</exception>
+    public async Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+
+        using var http = _pipeline.CreateMessage();
+        var request = http.Request;
+        request.Method = RequestMethod.Post;
+        request.Uri.Reset(_messagesUri);
+        request.Headers.SetValue(HttpHeader.Names.ContentType, EnvelopeContentType);
+        request.Headers.SetValue("BrokerProperties", BrokerPropertiesOf(message));
+        request.Headers.SetValue("PartnerId", Quoted(message.PartnerId));
+        request.Headers.SetValue("ExternalId", Quoted(message.ExternalId));
+        request.Headers.SetValue("ChannelId", Quoted(message.ChannelId));
+        request.Headers.SetValue("LatestTransactionStatus", Quoted(message.LatestTransactionStatus));
+        request.Headers.SetValue("OriginalReferenceNo", Quoted(message.OriginalReferenceNo));
+        request.Headers.SetValue("SchemaVersion", Quoted(NotificationEnvelope.SchemaVersion));
+        request.Content = RequestContent.Create(message.Envelope);
+
+        var started = _timeProvider.GetTimestamp();
+        try
+        {
+            await _pipeline.SendAsync(http, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Network errors and time-outs after the last retry, or a credential that could not get a token.
+            var attempts = AttemptsOf(http);
+            var failedAfterMs = ElapsedMs(started);
+            LogUnreachable(_logger, message.MessageId, _queueName, attempts, failedAfterMs, e);
+            throw new NotificationPublishException(
+                $"Service Bus queue '{_queueName}' could not be reached for message {message.MessageId} after {attempts} attempt(s).", e);
+        }
+
+        var status = http.Response.Status;
+        var tries = AttemptsOf(http);
+        var elapsedMs = ElapsedMs(started);
+        if (status != 201)
+        {
+            LogRefused(_logger, message.MessageId, _queueName, status, tries, elapsedMs);
+            throw new NotificationPublishException(
+                $"Service Bus queue '{_queueName}' answered HTTP {status} to message {message.MessageId} after {tries} attempt(s): {ErrorDetailOf(http.Response)}");
+        }
+
+        LogPublished(_logger, message.MessageId, _queueName, status, tries, elapsedMs);
+    }
+
+    private static string BrokerPropertiesOf(NotificationMessage message)
+    {
+        // A CorrelationId that Service Bus would refuse must not make the notification unpublishable.
+        var correlationId = message.OriginalPartnerReferenceNo.Length is > 0 and <= MaxIdLength ? message.OriginalPartnerReferenceNo : null;
+        return JsonSerializer.Serialize(
+            new ServiceBusBrokerProperties(message.MessageId, NotificationEnvelope.ContentType, Label, correlationId),
+            ServiceBusHeadersJsonContext.Default.ServiceBusBrokerProperties);
+    }
+
+    /// <summary>Custom properties travel as headers whose values are JSON; a quoted string stays a string.</summary>
+    private static string Quoted(string value) => JsonSerializer.Serialize(value, ServiceBusHeadersJsonContext.Default.String);
+
+    private static int AttemptsOf(HttpMessage http) => http.ProcessingContext.RetryNumber + 1;
+
+    private long ElapsedMs(long started) => (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
+
+    private static string ErrorDetailOf(Response response)
+    {
+        var content = response.Content?.ToString() ?? string.Empty;
+        return content.Length <= MaxErrorDetailLength ? content : content[..MaxErrorDetailLength] + "…";
+    }
+
+    private static string EscapePath(string queueName) =>
+        string.Join('/', queueName.Split('/').Select(Uri.EscapeDataString));
+
+    [LoggerMessage(EventId = LogEvents.ServiceBusPublished, Level = LogLevel.Information,
+        Message = "Published notification {MessageId} to Service Bus queue {Queue}: HTTP {StatusCode} after {Attempts} attempt(s) in {ElapsedMs} ms")]
+    private static partial void LogPublished(ILogger logger, string messageId, string queue, int statusCode, int attempts, long elapsedMs);
+
+    [LoggerMessage(EventId = LogEvents.ServiceBusRefused, Level = LogLevel.Error,
+        Message = "Service Bus queue {Queue} refused notification {MessageId}: HTTP {StatusCode} after {Attempts} attempt(s) in {ElapsedMs} ms")]
+    private static partial void LogRefused(ILogger logger, string messageId, string queue, int statusCode, int attempts, long elapsedMs);
+
+    [LoggerMessage(EventId = LogEvents.ServiceBusFailed, Level = LogLevel.Error,
+        Message = "Service Bus queue {Queue} could not be reached for notification {MessageId} after {Attempts} attempt(s) in {ElapsedMs} ms")]
+    private static partial void LogUnreachable(ILogger logger, string messageId, string queue, int attempts, long elapsedMs, Exception exception);
+}

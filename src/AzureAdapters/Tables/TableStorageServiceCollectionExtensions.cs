@@ -1,0 +1,44 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace QoinHub.Merchant.AzureAdapters.Tables;
+
+public static class TableStorageServiceCollectionExtensions
+{
+    /// <summary>Service key of the <see cref="LazyTable"/> for issued tokens.</summary>
+    public const string TokenTableKey = "tokens";
+
+    /// <summary>Service key of the <see cref="LazyTable"/> for the notification ledger.</summary>
+    public const string NotificationTableKey = "notifications";
+
+    /// <summary>
+    /// The token store and the notification ledger on Table Storage, reached as
+    /// <see cref="StorageOptions.Tables"/> says (service URI with the registered
+    /// <see cref="TokenCredential"/>, else connection string, else Azurite).
+    /// </summary>
+    public static IServiceCollection AddTableStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddAzureCredential();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.TryAddSingleton(provider =>
+        {
+            var endpoint = provider.GetRequiredService<IOptions<StorageOptions>>().Value.Tables;
+            var clientOptions = new TableClientOptions().WithCallbackRetries();
+            return endpoint.ServiceUri is { } uri
+                ? new TableServiceClient(uri, provider.GetRequiredService<TokenCredential>(), clientOptions)
+                : new TableServiceClient(endpoint.ConnectionString, clientOptions);
+        });
+        services.TryAddKeyedSingleton<LazyTable>(TokenTableKey, (provider, _) =>
+            new LazyTable(provider.GetRequiredService<TableServiceClient>().GetTableClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value.TokenTable)));
+        services.TryAddKeyedSingleton<LazyTable>(NotificationTableKey, (provider, _) =>
+            new LazyTable(provider.GetRequiredService<TableServiceClient>().GetTableClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value.NotificationTable)));
+        services.TryAddSingleton<ITokenStore>(provider => new TableTokenStore(provider.GetRequiredKeyedService<LazyTable>(TokenTableKey)));
+        services.TryAddSingleton<INotificationLedger>(provider => new TableNotificationLedger(provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey)));
+        return services;
+    }
+}

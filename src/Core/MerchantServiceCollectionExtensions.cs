@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using QoinHub.Merchant.Notifications;
+using QoinHub.Merchant.Snap;
+using QoinHub.Merchant.Tokens;
+
+namespace QoinHub.Merchant;
+
+public static class MerchantServiceCollectionExtensions
+{
+    /// <summary>
+    /// The two SNAP handlers and what they need besides the ports (which an adapter layer
+    /// registers): the clock, the <c>Snap</c> settings, the issued-token cache and the delivery flow.
+    /// </summary>
+    public static IServiceCollection AddMerchantCallbacks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SnapOptions>().Bind(configuration.GetSection(SnapOptions.SectionName));
+        services.TryAddSingleton<IssuedTokenCache>();
+        services.TryAddSingleton<NotificationDelivery>();
+        services.TryAddSingleton<AccessTokenHandler>();
+        services.TryAddSingleton<DebitNotifyHandler>();
+        return services;
+    }
+}

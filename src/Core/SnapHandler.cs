@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Snap;
+
+namespace QoinHub.Merchant;
+
+/// <summary>
+/// One SNAP call's handler. This is the one place where a failure of ours (a dependency down or
+/// slow, an unexpected exception) becomes the service's <c>500xx00</c>, so that QoinHub retries;
+/// handlers themselves only decide refusals and successes.
+/// </summary>
+public abstract partial class SnapHandler(SnapResponses responses, ILogger logger)
+{
+    /// <summary>The answers of this handler's SNAP service.</summary>
+    public SnapResponses Responses { get; } = responses;
+
+    /// <summary>
+    /// Answers <paramref name="request"/>. Never throws for a dependency failure; throws
+    /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> was cancelled.
+    /// </summary>
+    public async Task<SnapResult> HandleAsync(SnapRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await HandleCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogFailure(logger, Responses.Name, exception.GetType().Name, exception);
+            return Responses.GeneralError();
+        }
+    }
+
+    /// <summary>
+    /// The refusal of a body over <paramref name="maxBodyBytes"/>. The host enforces the limit while
+    /// reading (it never buffers more than the limit), so handlers only see bodies within it.
+    /// </summary>
+    public SnapResult RefuseOversizedBody(int maxBodyBytes) =>
+        Refused(Responses.BadRequest($"The body is larger than {maxBodyBytes} bytes."), "body over the limit");
+
+    protected abstract Task<SnapResult> HandleCoreAsync(SnapRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Logs a refusal (the caller's fault, a warning) and returns it.</summary>
+    protected SnapResult Refused(SnapResult refusal, string caller)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        LogRefused(logger, Responses.Name, refusal.ResponseCode, caller, refusal.ResponseMessage);
+        return refusal;
+    }
+
+    [LoggerMessage(EventId = LogEvents.CallFailed, Level = LogLevel.Error, Message = "{Service} failed ({ExceptionType}): a dependency is unavailable or failed; answered 500 so that QoinHub retries")]
+    private static partial void LogFailure(ILogger logger, string service, string exceptionType, Exception exception);
+
+    [LoggerMessage(EventId = LogEvents.CallRefused, Level = LogLevel.Warning, Message = "{Service} refused with {ResponseCode} ({Caller}): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string service, string responseCode, string caller, string reason);
+}
