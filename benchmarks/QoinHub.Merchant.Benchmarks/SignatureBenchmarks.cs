@@ -44,7 +44,7 @@ public class SignatureBenchmarks
         using var document = JsonDocument.Parse(_body);
         _prettyBody = JsonSerializer.SerializeToUtf8Bytes(document.RootElement, Indented);
         _minifiedSignature = Sign(_body);
-        _phpSignature = Sign(JsonReserializer.Serialize(document.RootElement, JsonStyle.Php));
+        _phpSignature = Sign(JsonReserializer.Serialize(document.RootElement, BodyForm.Php));
         _forgedSignature = RandomNumberGenerator.GetBytes(64);
     }
 
@@ -55,13 +55,27 @@ public class SignatureBenchmarks
     public bool TokenSignature() => AsymmetricSignature.Verify(_publicKeys, "QoinSnap", Timestamp, _rsaSignature);
 
     [Benchmark(Description = "notify: signed over the minified body")]
-    public bool NotifyMinified() => NotificationSignatureVerifier.Verify(_minifiedSignature, Secrets, "POST", Paths, Token, _prettyBody, Timestamp) is not null;
+    public bool NotifyMinified() => Verify(_minifiedSignature, _prettyBody);
 
     [Benchmark(Description = "notify: signed PHP-style (re-serialized)")]
-    public bool NotifyPhp() => NotificationSignatureVerifier.Verify(_phpSignature, Secrets, "POST", Paths, Token, _body, Timestamp) is not null;
+    public bool NotifyPhp() => Verify(_phpSignature, _body);
 
     [Benchmark(Description = "notify: forged (every reading tried)")]
-    public bool NotifyForged() => NotificationSignatureVerifier.Verify(_forgedSignature, Secrets, "POST", Paths, Token, _body, Timestamp) is not null;
+    public bool NotifyForged() => Verify(_forgedSignature, _body);
+
+    // Each request parses its body once; that parse is part of what verification costs.
+    private static bool Verify(byte[] signature, byte[] raw)
+    {
+        if (!SnapJsonBody.TryParse(raw, out var body))
+        {
+            return false;
+        }
+
+        using (body)
+        {
+            return NotificationSignatureVerifier.Verify(signature, Secrets, "POST", Paths, Token, body!, Timestamp) is not null;
+        }
+    }
 
     [Benchmark(Description = "minify a pretty body")]
     public int Minify() => JsonMinifier.Minify(_prettyBody).Length;

@@ -93,7 +93,7 @@ public sealed class DeploymentPackageTests
     {
         var package = await DeploymentPackage.BuildAsync();
 
-        foreach (var assembly in new[] { "QoinHub.Merchant.Functions.dll", "QoinHub.Merchant.Core.dll" })
+        foreach (var assembly in new[] { "QoinHub.Merchant.Functions.dll", "QoinHub.Merchant.Core.dll", "QoinHub.Merchant.Snap.dll", "QoinHub.Merchant.AzureAdapters.dll" })
         {
             using var pe = new PEReader(new MemoryStream(package.Read($"{AppFolder}/{assembly}")));
             var cor = pe.PEHeaders.CorHeader ?? throw new InvalidOperationException($"{assembly} is not a .NET assembly.");
