@@ -1,5 +1,4 @@
 using System.CommandLine;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Conformance;
 using QoinHub.Simulator.Output;
 using QoinHub.Simulator.Protocol;
@@ -51,9 +50,9 @@ public static class NotifyCommand
                 var spec = defaults with
                 {
                     ChannelId = result.GetValue(channel)!,
-                    BodyStyle = ParseBodyStyle(result.GetValue(bodyStyle)!),
+                    BodyForm = ParseBodyStyle(result.GetValue(bodyStyle)!),
                     SignatureEncoding = ParseEncoding(result.GetValue(encoding)!),
-                    SignOver = ParseSignOver(result.GetValue(signOver)!),
+                    SignedForm = ParseSignOver(result.GetValue(signOver)!),
                     SignedPath = result.GetValue(signPath),
                     Payload = defaults.Payload with
                     {
@@ -67,7 +66,7 @@ public static class NotifyCommand
                 var token = await new AccessTokenClient(endpoint, clock).ObtainAsync(partner, cancellationToken);
                 Console.Out.WriteLine($"Access token {Redaction.Shorten(token.AccessToken)} obtained, expires in {token.ExpiresIn.TotalSeconds:0} s");
                 Console.Out.WriteLine();
-                var signed = NotificationRequests.Sign(endpoint, spec, partner.ClientId, partner.ClientSecret, token.AccessToken, SnapTimestamp.Format(clock.GetUtcNow()));
+                var signed = NotificationRequests.Sign(endpoint, spec, partner.ClientId, partner.ClientSecret, token.AccessToken, SnapTime.Format(clock.GetUtcNow()));
                 Redaction.WriteRequest(Console.Out, endpoint, signed.Request);
                 Console.Out.WriteLine();
                 var response = await endpoint.SendAsync(signed.Request, cancellationToken);
@@ -102,11 +101,12 @@ public static class NotifyCommand
         return ExitCodes.Success;
     }
 
-    public static BodyStyle ParseBodyStyle(string value) => value switch
+    /// <summary><c>--body-style</c>: its values predate <see cref="JsonForm"/> and are kept so existing scripts still work.</summary>
+    public static JsonForm ParseBodyStyle(string value) => value switch
     {
-        "pretty" => BodyStyle.Pretty,
-        "escaped" => BodyStyle.Escaped,
-        _ => BodyStyle.Compact,
+        "pretty" => JsonForm.Pretty,
+        "escaped" => JsonForm.Php,
+        _ => JsonForm.JavaScript,
     };
 
     public static SignatureEncoding ParseEncoding(string value) => value switch
@@ -116,11 +116,12 @@ public static class NotifyCommand
         _ => SignatureEncoding.Base64,
     };
 
-    public static SignOver ParseSignOver(string value) => value switch
+    /// <summary><c>--sign-over</c>: <c>as-sent</c> is the sent bytes minified.</summary>
+    public static JsonForm ParseSignOver(string value) => value switch
     {
-        "javascript" => SignOver.JavaScript,
-        "php" => SignOver.Php,
-        "python" => SignOver.Python,
-        _ => SignOver.AsSent,
+        "javascript" => JsonForm.JavaScript,
+        "php" => JsonForm.Php,
+        "python" => JsonForm.Python,
+        _ => JsonForm.Minified,
     };
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Credentials;
 using QoinHub.Simulator.Http;
 using QoinHub.Simulator.Output;
@@ -48,7 +47,7 @@ public sealed class ConformanceContext(
         _earlyToken = TokenAsync(partner, cancellationToken);
     }
 
-    public string Timestamp(TimeSpan offset = default) => SnapTimestamp.Format(clock.GetUtcNow() + offset);
+    public string Timestamp(TimeSpan offset = default) => SnapTime.Format(clock.GetUtcNow() + offset);
 
     public SnapHttpRequest TokenRequest(string? clientId = null, RSA? key = null, string? timestamp = null, ReadOnlyMemory<byte>? body = null) =>
         TokenRequests.Create(endpoint, clientId ?? partner.ClientId, key ?? partner.PrivateKey, timestamp ?? Timestamp(), body);
@@ -56,7 +55,7 @@ public sealed class ConformanceContext(
     public async Task<SnapHttpResponse> SendTokenRequestAsync(SnapHttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Sensitive.Add(request.Header(SnapHeaders.Signature));
+        Sensitive.Add(request.Header(SnapHeaderNames.Signature));
         var response = await endpoint.SendAsync(request, cancellationToken).ConfigureAwait(false);
         Sensitive.Add(response.Field("accessToken"));
         return response;

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Http;
 using QoinHub.Simulator.Protocol;
 
@@ -34,8 +33,8 @@ public static class NotificationChecks
             context => context.Notification()),
         .. new[]
         {
-            SnapHeaders.ContentType, SnapHeaders.Authorization, SnapHeaders.Timestamp, SnapHeaders.Signature,
-            SnapHeaders.PartnerId, SnapHeaders.ExternalId, SnapHeaders.ChannelId,
+            SnapHeaderNames.ContentType, SnapHeaderNames.Authorization, SnapHeaderNames.Timestamp, SnapHeaderNames.Signature,
+            SnapHeaderNames.PartnerId, SnapHeaderNames.ExternalId, SnapHeaderNames.ChannelId,
         }.Select(MissingHeader),
         .. NotificationPayload.MandatoryFields.Select(MissingField),
         Check("notify.external-id-not-numeric", "X-EXTERNAL-ID with letters", InvalidFieldFormat,
@@ -45,10 +44,10 @@ public static class NotificationChecks
         Check("notify.malformed-timestamp", "X-TIMESTAMP without zone, signed as sent", InvalidFieldFormat,
             context => context.Notification() with { Timestamp = context.Timestamp()[..19].Replace('T', ' ') }),
         Check("notify.signature-malformed", "X-SIGNATURE neither Base64 nor hex of 64 bytes", InvalidFieldFormat,
-            context => context.Notification(), request => request.WithHeader(SnapHeaders.Signature, "c2lnbmF0dXJl")),
+            context => context.Notification(), request => request.WithHeader(SnapHeaderNames.Signature, "c2lnbmF0dXJl")),
         Check("notify.authorization-not-bearer", "Authorization 'Basic <token>'", InvalidFieldFormat,
             context => context.Notification(),
-            request => request.WithHeader(SnapHeaders.Authorization, "Basic " + request.Header(SnapHeaders.Authorization)!["Bearer ".Length..])),
+            request => request.WithHeader(SnapHeaderNames.Authorization, "Basic " + request.Header(SnapHeaderNames.Authorization)!["Bearer ".Length..])),
         Check("notify.status-out-of-range", "latestTransactionStatus '10'", InvalidFieldFormat,
             context => context.Notification(status: "10")),
         Check("notify.created-time-malformed", "createdTime '23/08/2024 07:44'", InvalidFieldFormat,
@@ -107,13 +106,13 @@ public static class NotificationChecks
             return context.Judge(InvalidToken, await context.SendNotificationAsync(context.Notification(), ct, accessToken: token.AccessToken));
         }),
         Check("notify.pretty-printed-body", "Body indented over several lines, signature over its minified form", Accepted,
-            context => WithInfo(context.Notification()) with { BodyStyle = BodyStyle.Pretty }),
+            context => WithInfo(context.Notification()) with { BodyForm = JsonForm.Pretty }),
         Check("notify.php-escaped-body", "Body sent with PHP escapes (\\/ and \\u00e9), signature over it as sent", Accepted,
-            context => WithInfo(context.Notification()) with { BodyStyle = BodyStyle.Escaped }),
+            context => WithInfo(context.Notification()) with { BodyForm = JsonForm.Php }),
         Check("notify.php-escaped-signing", "Body sent as is, signature over PHP json_encode of it", Accepted,
-            context => WithInfo(context.Notification()) with { SignOver = SignOver.Php }),
+            context => WithInfo(context.Notification()) with { SignedForm = JsonForm.Php }),
         Check("notify.python-style-signing", "Body sent as is, signature over Python json.dumps of it", Accepted,
-            context => WithInfo(context.Notification()) with { SignOver = SignOver.Python }),
+            context => WithInfo(context.Notification()) with { SignedForm = JsonForm.Python }),
         Check("notify.hex-signature", "X-SIGNATURE as lowercase hex", Accepted,
             context => context.Notification() with { SignatureEncoding = SignatureEncoding.Hex }),
         Check("notify.hex-signature-uppercase", "X-SIGNATURE as uppercase hex", Accepted,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Http;
+using QoinHub.Simulator.Protocol;
 
 namespace QoinHub.Simulator.Conformance;
 
@@ -22,15 +22,15 @@ public sealed class NotificationLedger(bool keepBodies = true)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
-        var partnerId = request.Header(SnapHeaders.PartnerId) ?? string.Empty;
-        var externalId = request.Header(SnapHeaders.ExternalId) ?? string.Empty;
+        var partnerId = request.Header(SnapHeaderNames.PartnerId) ?? string.Empty;
+        var externalId = request.Header(SnapHeaderNames.ExternalId) ?? string.Empty;
         lock (_gate)
         {
             _sent.Add((partnerId, externalId));
             if (response.Is(200, AcceptedCode))
             {
                 _accepted.TryAdd((partnerId, externalId), new SentNotification(
-                    partnerId, externalId, request.Header(SnapHeaders.ChannelId) ?? string.Empty, keepBodies ? ParseBody(request.Body) : null));
+                    partnerId, externalId, request.Header(SnapHeaderNames.ChannelId) ?? string.Empty, keepBodies ? ParseBody(request.Body) : null));
             }
         }
     }

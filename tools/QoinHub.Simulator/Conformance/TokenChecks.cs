@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Http;
 using QoinHub.Simulator.Protocol;
 
@@ -23,16 +22,16 @@ public static class TokenChecks
             var response = await context.SendTokenRequestAsync(context.TokenRequest(), ct);
             return context.Judge(Issued, response, IssuedTokenProblems(response), response.Field("accessToken"));
         }),
-        Missing(SnapHeaders.ContentType),
-        Missing(SnapHeaders.Timestamp),
-        Missing(SnapHeaders.ClientKey),
-        Missing(SnapHeaders.Signature),
+        Missing(SnapHeaderNames.ContentType),
+        Missing(SnapHeaderNames.Timestamp),
+        Missing(SnapHeaderNames.ClientKey),
+        Missing(SnapHeaderNames.Signature),
         Check("token.wrong-content-type", "Content-Type text/plain", BadRequest,
-            context => context.TokenRequest().WithHeader(SnapHeaders.ContentType, "text/plain")),
+            context => context.TokenRequest().WithHeader(SnapHeaderNames.ContentType, "text/plain")),
         Check("token.malformed-timestamp", "X-TIMESTAMP without zone ('yyyy-MM-dd HH:mm:ss'), signed as sent", InvalidFieldFormat,
-            context => context.TokenRequest(timestamp: context.Clock.GetUtcNow().ToOffset(SnapTimestamp.JakartaOffset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))),
+            context => context.TokenRequest(timestamp: SnapTime.FormatJakarta(context.Clock.GetUtcNow(), "yyyy-MM-dd HH:mm:ss"))),
         Check("token.signature-not-base64", "X-SIGNATURE that is not Base64", InvalidFieldFormat,
-            context => context.TokenRequest().WithHeader(SnapHeaders.Signature, "not*a*base64*signature")),
+            context => context.TokenRequest().WithHeader(SnapHeaderNames.Signature, "not*a*base64*signature")),
         new("token.wrong-signature", "Signed with a key the merchant never registered", async (context, ct) =>
         {
             using var stranger = RSA.Create(2048);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Conformance;
 using QoinHub.Simulator.Credentials;
 using QoinHub.Simulator.Http;
@@ -88,7 +87,7 @@ public sealed class LoadRunner(
 
             var spec = Next(index, settings);
             var token = await tokens.GetAsync(cancellationToken).ConfigureAwait(false);
-            var signed = NotificationRequests.Sign(endpoint, spec, partner.ClientId, partner.ClientSecret, token, SnapTimestamp.Format(clock.GetUtcNow()));
+            var signed = NotificationRequests.Sign(endpoint, spec, partner.ClientId, partner.ClientSecret, token, SnapTime.Format(clock.GetUtcNow()));
             sensitive?.Add(signed.Signature);
             var response = await endpoint.SendAsync(signed.Request, cancellationToken).ConfigureAwait(false);
             latencies.Add(response.Elapsed.TotalMilliseconds);

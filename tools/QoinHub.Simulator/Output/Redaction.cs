@@ -1,5 +1,5 @@
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Http;
+using QoinHub.Simulator.Protocol;
 
 namespace QoinHub.Simulator.Output;
 
@@ -15,12 +15,12 @@ public static class Redaction
     public static string HeaderValue(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (string.Equals(name, SnapHeaders.Signature, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(name, SnapHeaderNames.Signature, StringComparison.OrdinalIgnoreCase))
         {
             return Shorten(value);
         }
 
-        if (string.Equals(name, SnapHeaders.Authorization, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(name, SnapHeaderNames.Authorization, StringComparison.OrdinalIgnoreCase))
         {
             var space = value.IndexOf(' ', StringComparison.Ordinal);
             return space < 0 ? Shorten(value) : value[..(space + 1)] + Shorten(value[(space + 1)..]);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Credentials;
 using QoinHub.Simulator.Http;
 
@@ -14,7 +13,7 @@ public sealed class AccessTokenClient(SnapEndpoint endpoint, TimeProvider clock)
     public async Task<(SnapHttpRequest Request, SnapHttpResponse Response)> RequestAsync(SimulatedPartner partner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partner);
-        var request = TokenRequests.Create(endpoint, partner.ClientId, partner.PrivateKey, SnapTimestamp.Format(clock.GetUtcNow()));
+        var request = TokenRequests.Create(endpoint, partner.ClientId, partner.PrivateKey, SnapTime.Format(clock.GetUtcNow()));
         var response = await endpoint.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return (request, response);
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using QoinHub.Merchant.Snap;
 
 namespace QoinHub.Simulator.Protocol;
 
@@ -11,7 +10,7 @@ namespace QoinHub.Simulator.Protocol;
 public sealed class ExternalIdGenerator(TimeProvider clock)
 {
     private readonly string _prefix =
-        clock.GetUtcNow().ToOffset(SnapTimestamp.JakartaOffset).ToString("yyMMddHHmmss", CultureInfo.InvariantCulture) +
+        SnapTime.FormatJakarta(clock.GetUtcNow(), "yyMMddHHmmss") +
         RandomNumberGenerator.GetInt32(1_000_000).ToString("D6", CultureInfo.InvariantCulture);
 
     private long _next;

@@ -1,4 +1,3 @@
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Http;
 
 namespace QoinHub.Simulator.Protocol;
@@ -12,21 +11,22 @@ public static class NotificationRequests
         ArgumentNullException.ThrowIfNull(spec);
         var path = endpoint.NotifyPath;
         var timestampText = spec.Timestamp ?? timestamp;
-        var body = spec.RawBody?.ToArray() ?? BodyStyles.Render(spec.Payload.ToJson(), spec.BodyStyle);
-        var signedForm = spec.RawBody is null ? SignedBodyForms.Of(body, spec.SignOver) : JsonMinifier.Minify(body);
-        var stringToSign = SymmetricSignature.StringToSign(
-            "POST", spec.SignedPath ?? path, accessToken, SymmetricSignature.BodyHash(signedForm), timestampText);
-        var signature = SignatureEncodings.Encode(SymmetricSignature.Compute(clientSecret, stringToSign), spec.SignatureEncoding);
+        var body = spec.RawBody?.ToArray() ?? JsonForms.Render(spec.Payload.ToJson(), spec.BodyForm);
+
+        // A raw body may not be JSON at all, so it is only ever signed minified.
+        var signedForm = JsonForms.Render(body, spec.RawBody is null ? spec.SignedForm : JsonForm.Minified);
+        var stringToSign = SnapSigner.NotificationStringToSign("POST", spec.SignedPath ?? path, accessToken, signedForm, timestampText);
+        var signature = SignatureEncodings.Encode(SnapSigner.NotificationMac(clientSecret, stringToSign), spec.SignatureEncoding);
         var request = new SnapHttpRequest(
             path,
             [
-                new(SnapHeaders.ContentType, spec.ContentType),
-                new(SnapHeaders.Authorization, "Bearer " + accessToken),
-                new(SnapHeaders.Timestamp, timestampText),
-                new(SnapHeaders.Signature, signature),
-                new(SnapHeaders.PartnerId, spec.PartnerId ?? partnerId),
-                new(SnapHeaders.ExternalId, spec.ExternalId),
-                new(SnapHeaders.ChannelId, spec.ChannelId),
+                new(SnapHeaderNames.ContentType, spec.ContentType),
+                new(SnapHeaderNames.Authorization, "Bearer " + accessToken),
+                new(SnapHeaderNames.Timestamp, timestampText),
+                new(SnapHeaderNames.Signature, signature),
+                new(SnapHeaderNames.PartnerId, spec.PartnerId ?? partnerId),
+                new(SnapHeaderNames.ExternalId, spec.ExternalId),
+                new(SnapHeaderNames.ChannelId, spec.ChannelId),
             ],
             body);
         return new SignedNotification(request, signature);

@@ -1,4 +1,3 @@
-using QoinHub.Merchant.Snap;
 
 namespace QoinHub.Simulator.Protocol;
 
@@ -17,9 +16,11 @@ public sealed record NotificationSpec
     /// <summary>The <c>X-PARTNER-ID</c> header; null sends the signing partner's client id.</summary>
     public string? PartnerId { get; init; }
 
-    public BodyStyle BodyStyle { get; init; } = BodyStyle.Compact;
+    /// <summary>How the body is written on the wire; compact as JavaScript writes it by default.</summary>
+    public JsonForm BodyForm { get; init; } = JsonForm.JavaScript;
 
-    public SignOver SignOver { get; init; } = SignOver.AsSent;
+    /// <summary>Which form of the sent body the signature hashes; the sent bytes minified by default, as SNAP says.</summary>
+    public JsonForm SignedForm { get; init; } = JsonForm.Minified;
 
     public SignatureEncoding SignatureEncoding { get; init; } = SignatureEncoding.Base64;
 
@@ -45,7 +46,7 @@ public sealed record NotificationSpec
             OriginalReferenceNo: "QH" + externalId,
             LatestTransactionStatus: status,
             TransactionStatusDesc: NotificationPayload.DescribeStatus(status),
-            CreatedTime: SnapTimestamp.Format(createdAt),
+            CreatedTime: SnapTime.Format(createdAt),
             AdditionalInfo: []),
     };
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using QoinHub.Merchant.Snap;
 using QoinHub.Simulator.Http;
 
 namespace QoinHub.Simulator.Protocol;
@@ -22,10 +21,10 @@ public static class TokenRequests
         return new SnapHttpRequest(
             endpoint.AccessTokenPath,
             [
-                new(SnapHeaders.ContentType, "application/json"),
-                new(SnapHeaders.Timestamp, timestamp),
-                new(SnapHeaders.ClientKey, clientId),
-                new(SnapHeaders.Signature, AsymmetricSignature.Sign(privateKey, clientId, timestamp)),
+                new(SnapHeaderNames.ContentType, "application/json"),
+                new(SnapHeaderNames.Timestamp, timestamp),
+                new(SnapHeaderNames.ClientKey, clientId),
+                new(SnapHeaderNames.Signature, SnapSigner.SignTokenRequest(privateKey, clientId, timestamp)),
             ],
             body ?? ClientCredentialsBody);
     }
