@@ -73,13 +73,15 @@ public sealed class SimulatorCommandTests
         Assert.Matches("^[0-9a-f]{128}$", signature);
         var token = notification.Header("Authorization")["Bearer ".Length..];
         Assert.Equal(endpoint.IssuedTokens.Single(), token);
+        Assert.True(SnapJsonBody.TryParse(notification.Body, out var parsed));
+        using var _ = parsed;
         var match = NotificationSignatureVerifier.Verify(
             Convert.FromHexString(signature),
             [File.ReadAllText(Path.Combine(credentials.PrimaryDirectory, "client-secret.txt")).Trim()],
             "POST",
             [notification.Path],
             token,
-            notification.Body,
+            parsed,
             notification.Header("X-TIMESTAMP"));
         Assert.NotNull(match);
         Assert.Equal(BodyForm.Minified, match.BodyForm);
