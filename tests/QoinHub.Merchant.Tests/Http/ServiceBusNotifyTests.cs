@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.AzureAdapters.StorageQueues;
+using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Tests.Notifications.Publishing;
 
 namespace QoinHub.Merchant.Tests.Http;

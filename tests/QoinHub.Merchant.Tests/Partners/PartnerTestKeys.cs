@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using QoinHub.Merchant.AzureAdapters.KeyVault;
 using QoinHub.Merchant.Partners;
 
 namespace QoinHub.Merchant.Tests.Partners;

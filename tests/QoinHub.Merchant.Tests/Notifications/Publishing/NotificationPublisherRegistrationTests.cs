@@ -3,10 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using QoinHub.Merchant.AzureAdapters;
-using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.AzureAdapters.StorageQueues;
 using QoinHub.Merchant.AzureAdapters.Tables;
+using QoinHub.Merchant.Notifications;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.AzureAdapters.StorageQueues;
+using QoinHub.Merchant.Notifications;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 

@@ -6,9 +6,8 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging.Testing;
-using QoinHub.Merchant.Notifications;
-using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.AzureAdapters.StorageQueues;
+using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
