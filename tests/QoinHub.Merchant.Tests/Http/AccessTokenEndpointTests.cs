@@ -116,90 +116,116 @@ public sealed class AccessTokenEndpointTests : IClassFixture<SnapAppFactory>, ID
         }
     }
 
-    public static TheoryData<string, int, string, string> BadRequests => new()
+    internal static IReadOnlyList<BadTokenRequest> BadRequestCases { get; } =
+    [
+        new("missing X-TIMESTAMP", c => c.Request().Without(SnapHeaders.Timestamp), 400, "4007302", "X-TIMESTAMP"),
+        new("missing X-CLIENT-KEY", c => c.Request().Without(SnapHeaders.ClientKey), 400, "4007302", "X-CLIENT-KEY"),
+        new("missing X-SIGNATURE", c => c.Request().Without(SnapHeaders.Signature), 400, "4007302", "X-SIGNATURE"),
+        new("missing Content-Type", c => c.Request().WithContentType(null), 400, "4007302", "Content-Type"),
+        new("timestamp without zone", c => c.Request(timestamp: "2024-08-23T07:44:12"), 400, "4007301", "X-TIMESTAMP"),
+        new("timestamp not a date", c => c.Request(timestamp: "yesterday"), 400, "4007301", "X-TIMESTAMP"),
+        new("stale timestamp", c => c.Request(timestamp: SnapTimestamp.Format(c.Clock.GetUtcNow().AddMinutes(-5).AddSeconds(-1))), 401, "4017300", "outside the allowed window"),
+        new("future timestamp", c => c.Request(timestamp: SnapTimestamp.Format(c.Clock.GetUtcNow().AddMinutes(5).AddSeconds(1))), 401, "4017300", "outside the allowed window"),
+        new("unknown client", c => c.Request(clientKey: "Nobody"), 401, "4017300", "Unknown client"),
+        new("signature of another client", SignedWithAnotherKey, 400, "4007302", "Invalid Signature"),
+        new("signature over another timestamp", c => c.Request().With(SnapHeaders.Signature, AsymmetricSignature.Sign(c.Key, Fixtures.Vectors.ClientId, SnapTimestamp.Format(c.Clock.GetUtcNow().AddSeconds(-1)))), 400, "4007302", "Invalid Signature"),
+        new("signature not Base64", c => c.Request().With(SnapHeaders.Signature, "not*base64!"), 400, "4007301", "X-SIGNATURE"),
+        new("signature random bytes", c => c.Request().With(SnapHeaders.Signature, Convert.ToBase64String(RandomNumberGenerator.GetBytes(256))), 400, "4007302", "Invalid Signature"),
+        new("wrong grantType", c => c.Request(body: """{"grantType":"password","additionalInfo":{}}"""), 400, "4007301", "grantType"),
+        new("missing grantType", c => c.Request(body: """{"additionalInfo":{}}"""), 400, "4007302", "grantType"),
+        new("additionalInfo not an object", c => c.Request(body: """{"grantType":"client_credentials","additionalInfo":"x"}"""), 400, "4007301", "additionalInfo"),
+        new("not JSON", c => c.Request(body: "grantType=client_credentials"), 400, "4007300", "not valid JSON"),
+        new("JSON array", c => c.Request(body: "[]"), 400, "4007300", "JSON object"),
+        new("wrong content type", c => c.Request().WithContentType("text/plain"), 400, "4007300", "Content-Type"),
+        new("oversized body", c => c.Request(body: $$$"""{"grantType":"client_credentials","additionalInfo":{"pad":"{{{new string('x', 40_000)}}}"}}"""), 400, "4007300", "larger than"),
+    ];
+
+    public static TheoryData<TheoryCase<BadTokenRequest>> BadRequests => TheoryCase.Table<BadTokenRequest>();
+
+    private static HttpRequestMessage SignedWithAnotherKey(TokenRequestContext context)
     {
-        { "missing X-TIMESTAMP", 400, "4007302", "X-TIMESTAMP" },
-        { "missing X-CLIENT-KEY", 400, "4007302", "X-CLIENT-KEY" },
-        { "missing X-SIGNATURE", 400, "4007302", "X-SIGNATURE" },
-        { "missing Content-Type", 400, "4007302", "Content-Type" },
-        { "timestamp without zone", 400, "4007301", "X-TIMESTAMP" },
-        { "timestamp not a date", 400, "4007301", "X-TIMESTAMP" },
-        { "stale timestamp", 401, "4017300", "outside the allowed window" },
-        { "future timestamp", 401, "4017300", "outside the allowed window" },
-        { "unknown client", 401, "4017300", "Unknown client" },
-        { "signature of another client", 400, "4007302", "Invalid Signature" },
-        { "signature over another timestamp", 400, "4007302", "Invalid Signature" },
-        { "signature not Base64", 400, "4007301", "X-SIGNATURE" },
-        { "signature random bytes", 400, "4007302", "Invalid Signature" },
-        { "wrong grantType", 400, "4007301", "grantType" },
-        { "missing grantType", 400, "4007302", "grantType" },
-        { "additionalInfo not an object", 400, "4007301", "additionalInfo" },
-        { "not JSON", 400, "4007300", "not valid JSON" },
-        { "JSON array", 400, "4007300", "JSON object" },
-        { "wrong content type", 400, "4007300", "Content-Type" },
-        { "oversized body", 400, "4007300", "larger than" },
-    };
+        using var other = RSA.Create(2048);
+        return context.Request(key: other);
+    }
+
+    private TokenRequestContext Context() => new(_client, _key, _app.Clock);
 
     [Theory]
     [MemberData(nameof(BadRequests))]
-    public async Task Bad_token_request_is_refused_with_its_SNAP_code(string @case, int expectedStatus, string expectedCode, string messageNames)
+    public async Task Bad_token_request_is_refused_with_its_SNAP_code(TheoryCase<BadTokenRequest> row)
     {
-        using var other = RSA.Create(2048);
-        var now = _client.Now();
-        using var request = @case switch
-        {
-            "unknown client" => _client.TokenRequest(_key, "Nobody"),
-            "signature of another client" => _client.TokenRequest(other, Fixtures.Vectors.ClientId),
-            "stale timestamp" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, SnapTimestamp.Format(_app.Clock.GetUtcNow().AddMinutes(-5).AddSeconds(-1))),
-            "future timestamp" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, SnapTimestamp.Format(_app.Clock.GetUtcNow().AddMinutes(5).AddSeconds(1))),
-            "timestamp without zone" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, "2024-08-23T07:44:12"),
-            "timestamp not a date" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, "yesterday"),
-            "wrong grantType" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: """{"grantType":"password","additionalInfo":{}}"""),
-            "missing grantType" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: """{"additionalInfo":{}}"""),
-            "additionalInfo not an object" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: """{"grantType":"client_credentials","additionalInfo":"x"}"""),
-            "not JSON" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: "grantType=client_credentials"),
-            "JSON array" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: "[]"),
-            "oversized body" => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, body: $$$"""{"grantType":"client_credentials","additionalInfo":{"pad":"{{{new string('x', 40_000)}}}"}}"""),
-            _ => _client.TokenRequest(_key, Fixtures.Vectors.ClientId, now),
-        };
-
-        switch (@case)
-        {
-            case "missing X-TIMESTAMP":
-                request.Headers.Remove(SnapHeaders.Timestamp);
-                break;
-            case "missing X-CLIENT-KEY":
-                request.Headers.Remove(SnapHeaders.ClientKey);
-                break;
-            case "missing X-SIGNATURE":
-                request.Headers.Remove(SnapHeaders.Signature);
-                break;
-            case "missing Content-Type":
-                request.Content!.Headers.ContentType = null;
-                break;
-            case "wrong content type":
-                request.Content!.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-                break;
-            case "signature over another timestamp":
-                request.Headers.Remove(SnapHeaders.Signature);
-                request.Headers.Add(SnapHeaders.Signature, AsymmetricSignature.Sign(_key, Fixtures.Vectors.ClientId, SnapTimestamp.Format(_app.Clock.GetUtcNow().AddSeconds(-1))));
-                break;
-            case "signature not Base64":
-                request.Headers.Remove(SnapHeaders.Signature);
-                request.Headers.Add(SnapHeaders.Signature, "not*base64!");
-                break;
-            case "signature random bytes":
-                request.Headers.Remove(SnapHeaders.Signature);
-                request.Headers.Add(SnapHeaders.Signature, Convert.ToBase64String(RandomNumberGenerator.GetBytes(256)));
-                break;
-        }
-
+        var @case = row.Case;
+        using var request = @case.Build(Context());
         using var response = await _client.Http.SendAsync(request);
         var (status, code, message, body) = await SnapClient.ReadAsync(response);
 
-        Assert.Equal(expectedStatus, status);
-        Assert.Equal(expectedCode, code);
-        Assert.Contains(messageNames, message, StringComparison.Ordinal);
-        Assert.False(body.TryGetProperty("accessToken", out _));
+        // The name on both sides puts the case in the failure message.
+        Assert.Equal((@case.Name, @case.Status, @case.Code), (@case.Name, status, code));
+        Assert.True(message.Contains(@case.MessageNames, StringComparison.Ordinal), $"{@case.Name}: the message \"{message}\" does not contain \"{@case.MessageNames}\".");
+        Assert.False(body.TryGetProperty("accessToken", out _), $"{@case.Name}: a token was issued.");
     }
+
+    [Fact]
+    public async Task Bad_token_request_cases_are_distinctly_named_and_each_changes_the_valid_request()
+    {
+        var cases = BadTokenRequest.All;
+        Assert.Empty(cases.GroupBy(@case => @case.Name, StringComparer.Ordinal).Where(named => named.Count() > 1).Select(named => named.Key));
+
+        using (var valid = Context().Request())
+        using (var response = await _client.Http.SendAsync(valid))
+        {
+            Assert.Equal((200, "2007300"), ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code));
+        }
+
+        var unchanged = new List<string>();
+        foreach (var @case in cases)
+        {
+            _app.Clock.SetUtcNow(SnapAppFactory.VectorTime);
+            var context = Context();
+            using var baseline = context.Request();
+            using var request = @case.Build(context);
+            if (await request.DescribeAsync() == await baseline.DescribeAsync())
+            {
+                unchanged.Add(@case.Name);
+            }
+        }
+
+        Assert.Empty(unchanged);
+    }
+}
+
+/// <summary>What a token case builds its request from: the vectors' client and key, the app's clock.</summary>
+public sealed class TokenRequestContext
+{
+    private readonly SnapClient _client;
+
+    internal TokenRequestContext(SnapClient client, RSA key, ManualClock clock)
+    {
+        _client = client;
+        Key = key;
+        Clock = clock;
+    }
+
+    /// <summary>The vectors' private key, the one registered for their client.</summary>
+    public RSA Key { get; }
+
+    public ManualClock Clock { get; }
+
+    /// <summary>The valid request (the vectors' client, signed now with its key, the usual body), but for what is given.</summary>
+    public HttpRequestMessage Request(RSA? key = null, string? clientKey = null, string? timestamp = null, string? body = null) =>
+        _client.TokenRequest(key ?? Key, clientKey ?? Fixtures.Vectors.ClientId, timestamp, body);
+}
+
+/// <summary>A token request that must be refused: how it is built and the answer it must get.</summary>
+/// <param name="Name">The case in test output.</param>
+/// <param name="Build">Builds the request to send.</param>
+/// <param name="Status">The HTTP status expected.</param>
+/// <param name="Code">The SNAP responseCode expected.</param>
+/// <param name="MessageNames">Text the responseMessage must contain.</param>
+public sealed record BadTokenRequest(string Name, Func<TokenRequestContext, HttpRequestMessage> Build, int Status, string Code, string MessageNames)
+    : ITableCase<BadTokenRequest>
+{
+    public static IReadOnlyList<BadTokenRequest> All => AccessTokenEndpointTests.BadRequestCases;
+
+    public override string ToString() => Name;
 }

@@ -254,202 +254,251 @@ public sealed class NotifyEndpointTests : IClassFixture<SnapAppFactory>, IAsyncL
         Assert.Single(await QueueReader.DrainAsync(_app.StorageConnectionString, _app.QueueName));
     }
 
-    public static TheoryData<string, int, string, string> BadRequests => new()
+    internal static IReadOnlyList<BadNotification> BadRequestCases { get; } =
+    [
+        new("missing Authorization", c => c.Request().Without(SnapHeaders.Authorization), 400, "4005602", "Authorization"),
+        new("missing X-TIMESTAMP", c => c.Request().Without(SnapHeaders.Timestamp), 400, "4005602", "X-TIMESTAMP"),
+        new("missing X-SIGNATURE", c => c.Request().Without(SnapHeaders.Signature), 400, "4005602", "X-SIGNATURE"),
+        new("missing X-PARTNER-ID", c => c.Request().Without(SnapHeaders.PartnerId), 400, "4005602", "X-PARTNER-ID"),
+        new("missing X-EXTERNAL-ID", c => c.Request().Without(SnapHeaders.ExternalId), 400, "4005602", "X-EXTERNAL-ID"),
+        new("missing CHANNEL-ID", c => c.Request().Without(SnapHeaders.ChannelId), 400, "4005602", "CHANNEL-ID"),
+        new("missing Content-Type", c => c.Request().WithContentType(null), 400, "4005602", "Content-Type"),
+        new("Authorization not Bearer", c => c.Request().With(SnapHeaders.Authorization, "Basic " + c.Token), 400, "4005601", "Authorization"),
+        new("X-EXTERNAL-ID not numeric", c => c.Request().With(SnapHeaders.ExternalId, "41807-ABC"), 400, "4005601", "X-EXTERNAL-ID"),
+        new("X-EXTERNAL-ID too long", c => c.Request().With(SnapHeaders.ExternalId, new string('7', 37)), 400, "4005601", "X-EXTERNAL-ID"),
+        new("X-TIMESTAMP malformed", c => c.Request().With(SnapHeaders.Timestamp, "2024-08-23 07:44:12"), 400, "4005601", "X-TIMESTAMP"),
+        new("X-SIGNATURE neither Base64 nor hex", c => c.Request().With(SnapHeaders.Signature, "%%%signature%%%"), 400, "4005601", "X-SIGNATURE"),
+        new("X-SIGNATURE Base64 of the wrong length", c => c.Request().With(SnapHeaders.Signature, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))), 400, "4005601", "X-SIGNATURE"),
+        new("wrong content type", c => c.Request().WithContentType("text/plain"), 400, "4005600", "Content-Type"),
+        new("not JSON", c => c.Request(body: "createdTime=2024-08-23"), 400, "4005600", "not valid JSON"),
+        new("oversized body", c => c.Request(body: c.Body.Replace("\"additionalInfo\":{}", $$"""
+            "additionalInfo":{"pad":"{{new string('x', 40_000)}}"}
+            """, StringComparison.Ordinal)), 400, "4005600", "larger than"),
+        MissingField("createdTime"),
+        MissingField("latestTransactionStatus"),
+        MissingField("originalPartnerReferenceNo"),
+        MissingField("originalReferenceNo"),
+        MissingField("transactionStatusDesc"),
+        new("status out of range", c => c.Request(body: SnapClient.NotificationBody("T-bad", "10")), 400, "4005601", "latestTransactionStatus"),
+        new("createdTime not ISO-8601", c => c.Request(body: c.Body.Replace("2024-08-23T07:44:11+07:00", "23/08/2024 07:44", StringComparison.Ordinal)), 400, "4005601", "createdTime"),
+        new("additionalInfo not an object", c => c.Request(body: c.Body.Replace("\"additionalInfo\":{}", "\"additionalInfo\":\"none\"", StringComparison.Ordinal)), 400, "4005601", "additionalInfo"),
+        new("unknown token", c => c.Request(token: "never-issued-" + Guid.NewGuid().ToString("N")), 401, "4015601", "not issued"),
+        new("expired token", ExpiredToken, 401, "4015601", "expired"),
+        new("token of another partner", async c => c.Request(token: await c.OtherPartnerTokenAsync()), 401, "4015601", "another partner"),
+        new("stale timestamp", c => c.Request(timestamp: SnapTimestamp.Format(c.Clock.GetUtcNow().AddMinutes(-5).AddSeconds(-1))), 401, "4015600", "outside the allowed window"),
+        new("future timestamp", c => c.Request(timestamp: SnapTimestamp.Format(c.Clock.GetUtcNow().AddMinutes(5).AddSeconds(1))), 401, "4015600", "outside the allowed window"),
+        new("tampered body", c => c.Request().WithJsonBody(c.Body.Replace("\"00\"", "\"06\"", StringComparison.Ordinal)), 401, "4015600", "Invalid signature"),
+        new("signed with another secret", c => c.Request(secret: "not-the-registered-secret"), 401, "4015600", "Invalid signature"),
+        new("signed over another token", SignedOverAnotherToken, 401, "4015600", "Invalid signature"),
+        new("hex signature tampered", HexSignatureTampered, 401, "4015600", "Invalid signature"),
+        new("unknown partner", c => c.Request(partner: "NoSuchPartner"), 401, "4015601", "another partner"),
+    ];
+
+    public static TheoryData<TheoryCase<BadNotification>> BadRequests => TheoryCase.Table<BadNotification>();
+
+    private static BadNotification MissingField(string field) =>
+        new("missing " + field, c => c.Request(body: WithoutField(c.Body, field)), 400, "4005602", field);
+
+    private static string WithoutField(string body, string field)
     {
-        { "missing Authorization", 400, "4005602", "Authorization" },
-        { "missing X-TIMESTAMP", 400, "4005602", "X-TIMESTAMP" },
-        { "missing X-SIGNATURE", 400, "4005602", "X-SIGNATURE" },
-        { "missing X-PARTNER-ID", 400, "4005602", "X-PARTNER-ID" },
-        { "missing X-EXTERNAL-ID", 400, "4005602", "X-EXTERNAL-ID" },
-        { "missing CHANNEL-ID", 400, "4005602", "CHANNEL-ID" },
-        { "missing Content-Type", 400, "4005602", "Content-Type" },
-        { "Authorization not Bearer", 400, "4005601", "Authorization" },
-        { "X-EXTERNAL-ID not numeric", 400, "4005601", "X-EXTERNAL-ID" },
-        { "X-EXTERNAL-ID too long", 400, "4005601", "X-EXTERNAL-ID" },
-        { "X-TIMESTAMP malformed", 400, "4005601", "X-TIMESTAMP" },
-        { "X-SIGNATURE neither Base64 nor hex", 400, "4005601", "X-SIGNATURE" },
-        { "X-SIGNATURE Base64 of the wrong length", 400, "4005601", "X-SIGNATURE" },
-        { "wrong content type", 400, "4005600", "Content-Type" },
-        { "not JSON", 400, "4005600", "not valid JSON" },
-        { "oversized body", 400, "4005600", "larger than" },
-        { "missing createdTime", 400, "4005602", "createdTime" },
-        { "missing latestTransactionStatus", 400, "4005602", "latestTransactionStatus" },
-        { "missing originalPartnerReferenceNo", 400, "4005602", "originalPartnerReferenceNo" },
-        { "missing originalReferenceNo", 400, "4005602", "originalReferenceNo" },
-        { "missing transactionStatusDesc", 400, "4005602", "transactionStatusDesc" },
-        { "status out of range", 400, "4005601", "latestTransactionStatus" },
-        { "createdTime not ISO-8601", 400, "4005601", "createdTime" },
-        { "additionalInfo not an object", 400, "4005601", "additionalInfo" },
-        { "unknown token", 401, "4015601", "not issued" },
-        { "expired token", 401, "4015601", "expired" },
-        { "token of another partner", 401, "4015601", "another partner" },
-        { "stale timestamp", 401, "4015600", "outside the allowed window" },
-        { "future timestamp", 401, "4015600", "outside the allowed window" },
-        { "tampered body", 401, "4015600", "Invalid signature" },
-        { "signed with another secret", 401, "4015600", "Invalid signature" },
-        { "signed over another token", 401, "4015600", "Invalid signature" },
-        { "hex signature tampered", 401, "4015600", "Invalid signature" },
-        { "unknown partner", 401, "4015601", "another partner" },
-    };
+        var node = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        node.Remove(field);
+        return node.ToJsonString();
+    }
+
+    private static HttpRequestMessage ExpiredToken(NotifyContext context)
+    {
+        context.Clock.Advance(TimeSpan.FromMinutes(15));
+        return context.Request();
+    }
+
+    private static HttpRequestMessage SignedOverAnotherToken(NotifyContext context)
+    {
+        var timestamp = context.Now();
+        return context.Request(timestamp: timestamp)
+            .With(SnapHeaders.Signature, SymmetricSignature.Sign(context.Secret, "POST", SnapClient.NotifyPath, "another-token", Encoding.UTF8.GetBytes(context.Body), timestamp));
+    }
+
+    private static HttpRequestMessage HexSignatureTampered(NotifyContext context)
+    {
+        var request = context.Request();
+        var hex = Convert.ToHexStringLower(Convert.FromBase64String(request.Headers.GetValues(SnapHeaders.Signature).Single()));
+        return request.With(SnapHeaders.Signature, (hex[0] == 'a' ? "b" : "a") + hex[1..]);
+    }
+
+    private NotifyContext Context() => new(_client, _app, _token, NextExternalId());
 
     [Theory]
     [MemberData(nameof(BadRequests))]
-    public async Task Bad_notification_is_refused_with_its_SNAP_code(string @case, int expectedStatus, string expectedCode, string messageNames)
+    public async Task Bad_notification_is_refused_with_its_SNAP_code(TheoryCase<BadNotification> row)
     {
-        var body = SnapClient.NotificationBody("T-bad");
-        var token = _token;
-        var secret = Secret;
-        var partner = Partner;
-        var timestamp = _client.Now();
-        switch (@case)
-        {
-            case "missing createdTime" or "missing latestTransactionStatus" or "missing originalPartnerReferenceNo" or "missing originalReferenceNo" or "missing transactionStatusDesc":
-                var field = @case["missing ".Length..];
-                var node = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
-                node.Remove(field);
-                body = node.ToJsonString();
-                break;
-            case "status out of range":
-                body = SnapClient.NotificationBody("T-bad", "10");
-                break;
-            case "createdTime not ISO-8601":
-                body = body.Replace("2024-08-23T07:44:11+07:00", "23/08/2024 07:44", StringComparison.Ordinal);
-                break;
-            case "additionalInfo not an object":
-                body = body.Replace("\"additionalInfo\":{}", "\"additionalInfo\":\"none\"", StringComparison.Ordinal);
-                break;
-            case "not JSON":
-                body = "createdTime=2024-08-23";
-                break;
-            case "oversized body":
-                body = body.Replace("\"additionalInfo\":{}", $$"""
-                    "additionalInfo":{"pad":"{{new string('x', 40_000)}}"}
-                    """, StringComparison.Ordinal);
-                break;
-            case "unknown token":
-                token = "never-issued-" + Guid.NewGuid().ToString("N");
-                break;
-            case "expired token":
-                _app.Clock.Advance(TimeSpan.FromMinutes(15));
-                timestamp = _client.Now();
-                break;
-            case "token of another partner":
-                token = await _client.GetTokenAsync(_app.OtherPrivateKey, SnapAppFactory.OtherClientId);
-                break;
-            case "unknown partner":
-                partner = "NoSuchPartner";
-                break;
-            case "stale timestamp":
-                timestamp = SnapTimestamp.Format(_app.Clock.GetUtcNow().AddMinutes(-5).AddSeconds(-1));
-                break;
-            case "future timestamp":
-                timestamp = SnapTimestamp.Format(_app.Clock.GetUtcNow().AddMinutes(5).AddSeconds(1));
-                break;
-            case "signed with another secret":
-                secret = "not-the-registered-secret";
-                break;
-        }
-
-        using var request = _client.NotifyRequest(token, secret, partner, NextExternalId(), body, timestamp);
-        switch (@case)
-        {
-            case "missing Authorization":
-                request.Headers.Remove(SnapHeaders.Authorization);
-                break;
-            case "missing X-TIMESTAMP":
-                request.Headers.Remove(SnapHeaders.Timestamp);
-                break;
-            case "missing X-SIGNATURE":
-                request.Headers.Remove(SnapHeaders.Signature);
-                break;
-            case "missing X-PARTNER-ID":
-                request.Headers.Remove(SnapHeaders.PartnerId);
-                break;
-            case "missing X-EXTERNAL-ID":
-                request.Headers.Remove(SnapHeaders.ExternalId);
-                break;
-            case "missing CHANNEL-ID":
-                request.Headers.Remove(SnapHeaders.ChannelId);
-                break;
-            case "missing Content-Type":
-                request.Content!.Headers.ContentType = null;
-                break;
-            case "wrong content type":
-                request.Content!.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-                break;
-            case "Authorization not Bearer":
-                request.Headers.Remove(SnapHeaders.Authorization);
-                request.Headers.TryAddWithoutValidation(SnapHeaders.Authorization, "Basic " + token);
-                break;
-            case "X-EXTERNAL-ID not numeric":
-                Replace(request, SnapHeaders.ExternalId, "41807-ABC");
-                break;
-            case "X-EXTERNAL-ID too long":
-                Replace(request, SnapHeaders.ExternalId, new string('7', 37));
-                break;
-            case "X-TIMESTAMP malformed":
-                Replace(request, SnapHeaders.Timestamp, "2024-08-23 07:44:12");
-                break;
-            case "X-SIGNATURE neither Base64 nor hex":
-                Replace(request, SnapHeaders.Signature, "%%%signature%%%");
-                break;
-            case "X-SIGNATURE Base64 of the wrong length":
-                Replace(request, SnapHeaders.Signature, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-                break;
-            case "tampered body":
-                request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.Replace("\"00\"", "\"06\"", StringComparison.Ordinal)));
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                break;
-            case "signed over another token":
-                Replace(request, SnapHeaders.Signature, SymmetricSignature.Sign(secret, "POST", SnapClient.NotifyPath, "another-token", Encoding.UTF8.GetBytes(body), timestamp));
-                break;
-            case "hex signature tampered":
-                var hex = Convert.ToHexStringLower(Convert.FromBase64String(request.Headers.GetValues(SnapHeaders.Signature).Single()));
-                Replace(request, SnapHeaders.Signature, (hex[0] == 'a' ? "b" : "a") + hex[1..]);
-                break;
-        }
-
+        var @case = row.Case;
+        using var request = await @case.Build(Context());
         using var response = await _client.Http.SendAsync(request);
         var (status, code, message, _) = await SnapClient.ReadAsync(response);
 
-        Assert.Equal(expectedStatus, status);
-        Assert.Equal(expectedCode, code);
-        Assert.Contains(messageNames, message, StringComparison.Ordinal);
-        Assert.Empty(await QueueReader.DrainAsync(_app.StorageConnectionString, _app.QueueName));
+        // The name on both sides puts the case in the failure message.
+        Assert.Equal((@case.Name, @case.Status, @case.Code), (@case.Name, status, code));
+        Assert.True(message.Contains(@case.MessageNames, StringComparison.Ordinal), $"{@case.Name}: the message \"{message}\" does not contain \"{@case.MessageNames}\".");
+        Assert.True((await QueueReader.DrainAsync(_app.StorageConnectionString, _app.QueueName)).Count == 0, $"{@case.Name}: the notification was published.");
+    }
+
+    [Fact]
+    public async Task Bad_notification_cases_are_distinctly_named_and_each_changes_the_valid_request()
+    {
+        var cases = BadNotification.All;
+        Assert.Empty(cases.GroupBy(@case => @case.Name, StringComparer.Ordinal).Where(named => named.Count() > 1).Select(named => named.Key));
+
+        using (var valid = Context().Request())
+        using (var response = await _client.Http.SendAsync(valid))
+        {
+            Assert.Equal((200, "2005600"), ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code));
+        }
+
+        Assert.Single(await QueueReader.DrainAsync(_app.StorageConnectionString, _app.QueueName));
+        var unchanged = new List<string>();
+        foreach (var @case in cases)
+        {
+            _app.Clock.SetUtcNow(SnapAppFactory.VectorTime);
+            var context = Context();
+            using var baseline = context.Request();
+            using var request = await @case.Build(context);
+            if (await request.DescribeAsync() == await baseline.DescribeAsync())
+            {
+                unchanged.Add(@case.Name);
+            }
+        }
+
+        Assert.Empty(unchanged);
+    }
+
+    private const string HonestBody = """{"originalPartnerReferenceNo":"ORD/2024/08/0017","originalReferenceNo":"T-variant","latestTransactionStatus":"00","transactionStatusDesc":"Lunas — café","createdTime":"2024-08-23T07:44:11+07:00","additionalInfo":{}}""";
+
+    internal static IReadOnlyList<HonestSignature> HonestSignatureCases { get; } =
+    [
+        new("hex lowercase", AsIs, Minified, Convert.ToHexStringLower),
+        new("hex uppercase", AsIs, Minified, Convert.ToHexString),
+        new("php escaped signing", AsIs, sent => JsonReserializer.Serialize(JsonDocument.Parse(sent).RootElement, BodyForm.Php), Convert.ToBase64String),
+        new("pretty body signed minified", body => JsonSerializer.Serialize(JsonDocument.Parse(body), IndentedRelaxed), Minified, Convert.ToBase64String),
+    ];
+
+    public static TheoryData<TheoryCase<HonestSignature>> HonestSignatures => TheoryCase.Table<HonestSignature>();
+
+    private static string AsIs(string body) => body;
+
+    private static byte[] Minified(string sent) => JsonMinifier.Minify(Encoding.UTF8.GetBytes(sent));
+
+    /// <summary>The notification as the variant sends and signs it.</summary>
+    private HttpRequestMessage HonestRequest(HonestSignature variant, string externalId, string timestamp)
+    {
+        var sent = variant.Send(HonestBody);
+        var mac = SymmetricSignature.Compute(Secret, SymmetricSignature.StringToSign("POST", SnapClient.NotifyPath, _token, SymmetricSignature.BodyHash(variant.Hashed(sent)), timestamp));
+        return _client.NotifyRequest(_token, Secret, Partner, externalId, sent, timestamp).With(SnapHeaders.Signature, variant.Encode(mac));
     }
 
     [Theory]
-    [InlineData("hex lowercase")]
-    [InlineData("hex uppercase")]
-    [InlineData("php escaped signing")]
-    [InlineData("pretty body signed minified")]
-    public async Task Honest_signature_variants_are_accepted(string variant)
+    [MemberData(nameof(HonestSignatures))]
+    public async Task Honest_signature_variants_are_accepted(TheoryCase<HonestSignature> row)
     {
-        var body = """{"originalPartnerReferenceNo":"ORD/2024/08/0017","originalReferenceNo":"T-variant","latestTransactionStatus":"00","transactionStatusDesc":"Lunas — café","createdTime":"2024-08-23T07:44:11+07:00","additionalInfo":{}}""";
-        var timestamp = _client.Now();
-        var sent = variant == "pretty body signed minified"
-            ? JsonSerializer.Serialize(JsonDocument.Parse(body), IndentedRelaxed)
-            : body;
-        using var request = _client.NotifyRequest(_token, Secret, Partner, NextExternalId(), sent, timestamp);
-        var signed = variant == "php escaped signing"
-            ? JsonReserializer.Serialize(JsonDocument.Parse(body).RootElement, BodyForm.Php)
-            : JsonMinifier.Minify(Encoding.UTF8.GetBytes(sent));
-        var mac = SymmetricSignature.Compute(Secret, SymmetricSignature.StringToSign("POST", SnapClient.NotifyPath, _token, SymmetricSignature.BodyHash(signed), timestamp));
-        Replace(request, SnapHeaders.Signature, variant switch
-        {
-            "hex lowercase" => Convert.ToHexStringLower(mac),
-            "hex uppercase" => Convert.ToHexString(mac),
-            _ => Convert.ToBase64String(mac),
-        });
-
+        var variant = row.Case;
+        using var request = HonestRequest(variant, NextExternalId(), _client.Now());
         using var response = await _client.Http.SendAsync(request);
-        Assert.Equal("2005600", (await SnapClient.ReadAsync(response)).Code);
+
+        // The name on both sides puts the case in the failure message.
+        Assert.Equal((variant.Name, "2005600"), (variant.Name, (await SnapClient.ReadAsync(response)).Code));
         Assert.Single(await QueueReader.DrainAsync(_app.StorageConnectionString, _app.QueueName));
     }
 
-    private static void Replace(HttpRequestMessage request, string header, string value)
+    [Fact]
+    public async Task Honest_signature_variants_are_distinctly_named_and_each_differs_from_the_plain_request()
     {
-        request.Headers.Remove(header);
-        request.Headers.TryAddWithoutValidation(header, value);
+        var variants = HonestSignature.All;
+        Assert.Empty(variants.GroupBy(variant => variant.Name, StringComparer.Ordinal).Where(named => named.Count() > 1).Select(named => named.Key));
+
+        var externalId = NextExternalId();
+        var timestamp = _client.Now();
+        using var plain = _client.NotifyRequest(_token, Secret, Partner, externalId, HonestBody, timestamp);
+        var unchanged = new List<string>();
+        foreach (var variant in variants)
+        {
+            using var request = HonestRequest(variant, externalId, timestamp);
+            if (await request.DescribeAsync() == await plain.DescribeAsync())
+            {
+                unchanged.Add(variant.Name);
+            }
+        }
+
+        Assert.Empty(unchanged);
     }
+}
+
+/// <summary>What a notification case builds its request from: this test's token and X-EXTERNAL-ID, the app's clock, the client.</summary>
+public sealed class NotifyContext
+{
+    private readonly SnapClient _client;
+    private readonly SnapAppFactory _app;
+
+    internal NotifyContext(SnapClient client, SnapAppFactory app, string token, string externalId)
+    {
+        _client = client;
+        _app = app;
+        Token = token;
+        ExternalId = externalId;
+    }
+
+    /// <summary>A token issued to the vectors' partner for this test.</summary>
+    public string Token { get; }
+
+    public string ExternalId { get; }
+
+    public string Secret { get; } = Fixtures.Vectors.ClientSecret;
+
+    public string Partner { get; } = Fixtures.Vectors.ClientId;
+
+    /// <summary>The valid notification body.</summary>
+    public string Body { get; } = SnapClient.NotificationBody("T-bad");
+
+    public ManualClock Clock => _app.Clock;
+
+    public string Now() => _client.Now();
+
+    /// <summary>The valid request (signed now over what it sends), but for what is given.</summary>
+    public HttpRequestMessage Request(string? body = null, string? token = null, string? secret = null, string? partner = null, string? timestamp = null) =>
+        _client.NotifyRequest(token ?? Token, secret ?? Secret, partner ?? Partner, ExternalId, body ?? Body, timestamp ?? Now());
+
+    /// <summary>A token issued to the app's other partner.</summary>
+    public Task<string> OtherPartnerTokenAsync() => _client.GetTokenAsync(_app.OtherPrivateKey, SnapAppFactory.OtherClientId);
+}
+
+/// <summary>A notification that must be refused and not published: how it is built and the answer it must get.</summary>
+/// <param name="Name">The case in test output.</param>
+/// <param name="Build">Builds the request to send.</param>
+/// <param name="Status">The HTTP status expected.</param>
+/// <param name="Code">The SNAP responseCode expected.</param>
+/// <param name="MessageNames">Text the responseMessage must contain.</param>
+public sealed record BadNotification(string Name, Func<NotifyContext, Task<HttpRequestMessage>> Build, int Status, string Code, string MessageNames)
+    : ITableCase<BadNotification>
+{
+    /// <summary>A case whose request is built without waiting on anything.</summary>
+    public BadNotification(string name, Func<NotifyContext, HttpRequestMessage> build, int status, string code, string messageNames)
+        : this(name, context => Task.FromResult(build(context)), status, code, messageNames)
+    {
+    }
+
+    public static IReadOnlyList<BadNotification> All => NotifyEndpointTests.BadRequestCases;
+
+    public override string ToString() => Name;
+}
+
+/// <summary>An honest way to sign a notification that must be accepted.</summary>
+/// <param name="Name">The case in test output.</param>
+/// <param name="Send">The body sent, from the notification.</param>
+/// <param name="Hashed">The bytes whose hash is signed, from the body sent.</param>
+/// <param name="Encode">The X-SIGNATURE value, from the HMAC.</param>
+public sealed record HonestSignature(string Name, Func<string, string> Send, Func<string, byte[]> Hashed, Func<byte[], string> Encode)
+    : ITableCase<HonestSignature>
+{
+    public static IReadOnlyList<HonestSignature> All => NotifyEndpointTests.HonestSignatureCases;
+
+    public override string ToString() => Name;
 }
