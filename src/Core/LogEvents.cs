@@ -8,6 +8,8 @@ namespace QoinHub.Merchant;
 public static class LogEvents
 {
     public const int HostUnhandled = 1001;
+    public const int TimerFunctionFailed = 1002;
+    public const int InProcessJobFailed = 1003;
 
     public const int CallFailed = 2001;
     public const int CallRefused = 2002;
@@ -20,6 +22,13 @@ public static class LogEvents
     public const int NotificationMarkFailed = 4004;
     public const int NotificationStillInProgress = 4005;
     public const int NotificationReleaseFailed = 4006;
+    public const int NotificationFactPayloadMismatch = 4007;
+    public const int RelayPublished = 4101;
+    public const int RelayRun = 4102;
+    public const int RelayOrphan = 4103;
+    public const int RelayFailed = 4104;
+    public const int RetentionRun = 4201;
+    public const int RetentionFailed = 4202;
 
     public const int KeyVaultInlineCredentialsIgnored = 5001;
     public const int KeyVaultRefreshFailedServingLastGood = 5002;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using QoinHub.Merchant.Notifications;
+using QoinHub.Merchant.Retention;
 using QoinHub.Merchant.Snap;
 using QoinHub.Merchant.Tokens;
 
@@ -18,6 +19,10 @@ public static class MerchantServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SnapOptions>().Bind(configuration.GetSection(SnapOptions.SectionName));
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName));
+        services.TryAddSingleton<OutboxRelay>();
+        services.TryAddSingleton<RetentionJob>();
         services.TryAddSingleton<IssuedTokenCache>();
         services.TryAddSingleton<NotificationDelivery>();
         services.TryAddSingleton<AccessTokenHandler>();

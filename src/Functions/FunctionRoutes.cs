@@ -15,6 +15,23 @@ public static class FunctionRoutes
     public static readonly FunctionRoute PaymentNotificationDebit = new("PaymentNotificationDebit", "v1.0/debit/notify");
 
     public static IReadOnlyList<FunctionRoute> All { get; } = [AccessTokenB2B, PaymentNotificationDebit];
+
+    /// <summary>Publishes recorded notifications that no request published (every minute).</summary>
+    public static readonly TimerFunction OutboxRelay = new("OutboxRelay", "0 */1 * * * *");
+
+    /// <summary>Deletes expired tokens and old published notifications (daily, 02:30 Asia/Jakarta = 19:30 UTC).</summary>
+    public static readonly TimerFunction Retention = new("Retention", "0 30 19 * * *");
+
+    public static IReadOnlyList<TimerFunction> Timers { get; } = [OutboxRelay, Retention];
+}
+
+/// <summary>
+/// A timer-triggered function: its folder name and NCRONTAB schedule. The Functions host invokes a
+/// custom handler's non-HTTP function by POSTing an invocation request to <see cref="Path"/>.
+/// </summary>
+public sealed record TimerFunction(string FunctionName, string Schedule)
+{
+    public string Path => "/" + FunctionName;
 }
 
 /// <summary>An HTTP-triggered function: its folder name and its route without the <c>api</c> prefix.</summary>

@@ -21,5 +21,5 @@ public static class HostingExtensions
 
     /// <summary>The merchant's handlers and the Azure adapters of their ports.</summary>
     public static IServiceCollection AddMerchantCallbacksOnAzure(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddMerchantCallbacks(configuration).AddAzureAdapters(configuration);
+        services.AddMerchantCallbacks(configuration).AddAzureAdapters(configuration).AddHostedService<InProcessJobs>();
 }

@@ -85,7 +85,22 @@ public sealed class DeploymentPackageTests
             .Where(f => f.EndsWith("/function.json", StringComparison.Ordinal))
             .Select(f => f[..f.IndexOf('/', StringComparison.Ordinal)])
             .Order(StringComparer.Ordinal);
-        Assert.Equal(FunctionRoutes.All.Select(r => r.FunctionName).Order(StringComparer.Ordinal), folders);
+        Assert.Equal(FunctionRoutes.All.Select(r => r.FunctionName).Concat(FunctionRoutes.Timers.Select(t => t.FunctionName)).Order(StringComparer.Ordinal), folders);
+    }
+
+    [Fact]
+    public async Task Every_timer_function_in_code_has_a_function_folder_with_its_schedule()
+    {
+        var package = await DeploymentPackage.BuildAsync();
+
+        foreach (var timer in FunctionRoutes.Timers)
+        {
+            var path = $"{timer.FunctionName}/function.json";
+            Assert.True(package.Contains(path), $"{path} is missing from the zip.");
+            var binding = Assert.Single(JsonNode.Parse(package.Read(path))!["bindings"]!.AsArray().Select(b => b!.AsObject()));
+            Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
+            Assert.Equal(timer.Schedule, binding["schedule"]!.GetValue<string>());
+        }
     }
 
     [Fact]

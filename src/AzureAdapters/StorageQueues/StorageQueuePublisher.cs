@@ -58,6 +58,23 @@ public sealed partial class StorageQueuePublisher : INotificationPublisher
 
         try
         {
+            await SendAsync(message, firstTry: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (IsQueueNotFound(e))
+        {
+            // Deleted since we created it: create it again and send once more.
+            ForgetCreation();
+            await SendAsync(message, firstTry: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsQueueNotFound(RequestFailedException e) =>
+        e.Status == 404 && string.Equals(e.ErrorCode, "QueueNotFound", StringComparison.OrdinalIgnoreCase);
+
+    private async Task SendAsync(NotificationMessage message, bool firstTry, CancellationToken cancellationToken)
+    {
+        try
+        {
             await EnsureQueueExistsAsync(cancellationToken).ConfigureAwait(false);
             var receipt = await _queue.SendMessageAsync(
                 BinaryData.FromBytes(message.Envelope), visibilityTimeout: null, timeToLive: NeverExpires, cancellationToken).ConfigureAwait(false);
@@ -67,15 +84,13 @@ public sealed partial class StorageQueuePublisher : INotificationPublisher
         {
             throw;
         }
+        catch (RequestFailedException e) when (firstTry && IsQueueNotFound(e))
+        {
+            throw;
+        }
         catch (Exception e)
         {
             // Network errors after the client's retries, refusals, or a credential that could not get a token.
-            if (e is RequestFailedException { Status: 404 })
-            {
-                // Deleted since we created it: create it again on the next attempt (QoinHub retries).
-                ForgetCreation();
-            }
-
             LogFailed(_logger, message.MessageId, _queue.Name, e);
             throw new NotificationPublishException($"Storage queue '{_queue.Name}' did not accept message {message.MessageId}.", e);
         }

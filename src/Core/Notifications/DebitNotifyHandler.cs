@@ -75,9 +75,13 @@ public sealed partial class DebitNotifyHandler(
                     return Success();
                 case DeliveryOutcome.AlreadyPublished:
                     return Success();
-                case DeliveryOutcome.PayloadMismatch:
+                case DeliveryOutcome.ExternalIdReused:
                     return Refused(Responses.Conflict(
                         $"X-EXTERNAL-ID {headers.ExternalId} was already used on {verified.Key.JakartaDay:yyyy-MM-dd} (Asia/Jakarta) for a different notification; use a new X-EXTERNAL-ID."),
+                        headers.Caller);
+                case DeliveryOutcome.FactPayloadMismatch:
+                    return Refused(Responses.Conflict(
+                        $"originalReferenceNo {notification!.OriginalReferenceNo} with latestTransactionStatus {notification.LatestTransactionStatus} was already accepted with a different body; the first notification stands."),
                         headers.Caller);
                 case DeliveryOutcome.StillInProgress:
                     return Responses.Error(500, "00", "General Error. The same notification is still being processed; retry later.");

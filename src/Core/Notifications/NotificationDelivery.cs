@@ -1,23 +1,25 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace QoinHub.Merchant.Notifications;
 
 /// <summary>
-/// Delivers a verified notification exactly once: claims it in the ledger (only one of several
-/// concurrent requests can), publishes it, then marks it published; after a failed publish the
-/// claim is released so that the next try need not wait for the lease. A duplicate that finds its
-/// twin in flight waits for it a while. Ledger failures are thrown (the caller answers 5xx).
+/// Delivers a verified notification exactly once. It first applies the per-day
+/// <c>X-EXTERNAL-ID</c> rule, then claims the payment fact's outbox record, which stores the whole
+/// message before the first publish attempt; a replay of an accepted fact (another
+/// <c>X-EXTERNAL-ID</c>, <c>CHANNEL-ID</c> or day) finds it published and publishes nothing. Once a
+/// publish has started it runs to the end whatever the caller does: the publish and the ledger
+/// update are not tied to the request. A record left unpublished is picked up by
+/// <see cref="OutboxRelay"/>. Ledger failures before the publish are thrown (the caller answers 5xx).
 /// </summary>
 public sealed partial class NotificationDelivery(
     INotificationLedger ledger,
     INotificationPublisher publisher,
+    IOptionsMonitor<OutboxOptions> options,
     TimeProvider clock,
     ILogger<NotificationDelivery> logger)
 {
-    /// <summary>How long a claim lasts: longer than the publisher's own retries take.</summary>
-    internal static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
-
-    /// <summary>How often, and how long in all, a duplicate waits for an in-flight twin to finish.</summary>
+    /// <summary>How often, and how many times, a duplicate looks again for an in-flight twin to finish.</summary>
     internal static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(100);
     internal const int InFlightPolls = 100;
 
@@ -25,39 +27,57 @@ public sealed partial class NotificationDelivery(
     {
         ArgumentNullException.ThrowIfNull(notification);
         var key = notification.Key;
+        var now = clock.GetUtcNow();
+        var message = notification.ToMessage(now);
+        var payloadHash = notification.Notification.PayloadHash;
+        if (await ledger.RecordExternalIdAsync(key, payloadHash, message.MessageId, now, cancellationToken).ConfigureAwait(false) == ExternalIdUse.OtherPayload)
+        {
+            return new Delivery(DeliveryOutcome.ExternalIdReused, message.MessageId, 0);
+        }
+
+        var record = new OutboxRecord(message, payloadHash, key.JakartaDay, now);
         for (var poll = 0; ; poll++)
         {
-            var claim = await ledger.ClaimAsync(key, notification.Notification.PayloadHash, clock.GetUtcNow(), ClaimLease, cancellationToken).ConfigureAwait(false);
+            var claim = await ledger.ClaimAsync(record, clock.GetUtcNow(), options.CurrentValue.ClaimLease, cancellationToken).ConfigureAwait(false);
             switch (claim.Outcome)
             {
                 case LedgerOutcome.PayloadMismatch:
-                    return new Delivery(DeliveryOutcome.PayloadMismatch, null, claim.Attempt);
+                    LogFactPayloadMismatch(logger, key.PartnerId, key.ExternalId, message.MessageId);
+                    return new Delivery(DeliveryOutcome.FactPayloadMismatch, message.MessageId, claim.Attempt);
                 case LedgerOutcome.AlreadyPublished:
-                    LogDuplicate(logger, key.PartnerId, key.ExternalId);
-                    return new Delivery(DeliveryOutcome.AlreadyPublished, null, claim.Attempt);
+                    LogDuplicate(logger, key.PartnerId, key.ExternalId, message.MessageId);
+                    return new Delivery(DeliveryOutcome.AlreadyPublished, message.MessageId, claim.Attempt);
                 case LedgerOutcome.InProgress when poll < InFlightPolls:
                     await Task.Delay(InFlightPoll, cancellationToken).ConfigureAwait(false);
                     continue;
                 case LedgerOutcome.InProgress:
-                    LogStillInProgress(logger, key.PartnerId, key.ExternalId);
-                    return new Delivery(DeliveryOutcome.StillInProgress, null, claim.Attempt);
+                    LogStillInProgress(logger, key.PartnerId, key.ExternalId, message.MessageId);
+                    return new Delivery(DeliveryOutcome.StillInProgress, message.MessageId, claim.Attempt);
                 default:
-                    return await PublishAsync(notification.ToMessage(claim.FirstReceivedAt), claim, cancellationToken).ConfigureAwait(false);
+                    // Not the caller's token: a hang-up must not cancel a publish that may already have landed.
+                    var published = await PublishClaimedAsync(claim, CancellationToken.None).ConfigureAwait(false);
+                    return new Delivery(published ? DeliveryOutcome.Published : DeliveryOutcome.PublishFailed, message.MessageId, claim.Attempt);
             }
         }
     }
 
-    private async Task<Delivery> PublishAsync(NotificationMessage message, LedgerClaim claim, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes a claimed record's stored message and marks it published; after a failed publish
+    /// the claim is released (the record stays for a retry or the relay). True when published.
+    /// </summary>
+    public async Task<bool> PublishClaimedAsync(LedgerClaim claim, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claim);
+        var message = claim.Message ?? throw new ArgumentException("Only a claim that holds its message can be published.", nameof(claim));
         try
         {
             await publisher.PublishAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogPublishFailed(logger, claim.Key.PartnerId, claim.Key.ExternalId, message.MessageId, exception);
+            LogPublishFailed(logger, message.PartnerId, message.ExternalId, message.MessageId, exception);
             await TryReleaseAsync(claim).ConfigureAwait(false);
-            return new Delivery(DeliveryOutcome.PublishFailed, message.MessageId, claim.Attempt);
+            return false;
         }
 
         try
@@ -66,12 +86,12 @@ public sealed partial class NotificationDelivery(
         }
         catch (Exception exception)
         {
-            // The queue has the message, so the answer is success. A retry would publish again with
-            // the same message id, which Service Bus duplicate detection drops.
-            LogMarkFailed(logger, claim.Key.PartnerId, claim.Key.ExternalId, message.MessageId, exception);
+            // The queue has the message, so it counts as published. The record stays pending and the
+            // relay publishes it again with the same message id, which Service Bus duplicate detection drops.
+            LogMarkFailed(logger, message.PartnerId, message.ExternalId, message.MessageId, exception);
         }
 
-        return new Delivery(DeliveryOutcome.Published, message.MessageId, claim.Attempt);
+        return true;
     }
 
     private async Task TryReleaseAsync(LedgerClaim claim)
@@ -83,24 +103,27 @@ public sealed partial class NotificationDelivery(
         catch (Exception exception)
         {
             // The lease simply runs out instead.
-            LogReleaseFailed(logger, claim.Key.PartnerId, claim.Key.ExternalId, exception);
+            LogReleaseFailed(logger, claim.MessageId, exception);
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.NotificationDuplicate, Level = LogLevel.Information, Message = "Notification {PartnerId}/{ExternalId} was published before; answered success without publishing again")]
-    private static partial void LogDuplicate(ILogger logger, string partnerId, string externalId);
+    [LoggerMessage(EventId = LogEvents.NotificationDuplicate, Level = LogLevel.Information, Message = "Notification {PartnerId}/{ExternalId} ({MessageId}) was published before; answered success without publishing again")]
+    private static partial void LogDuplicate(ILogger logger, string partnerId, string externalId, string messageId);
 
-    [LoggerMessage(EventId = LogEvents.NotificationPublishFailed, Level = LogLevel.Error, Message = "Notification {PartnerId}/{ExternalId} could not be published as {MessageId}; answered 5005600 so that it is retried")]
+    [LoggerMessage(EventId = LogEvents.NotificationPublishFailed, Level = LogLevel.Error, Message = "Notification {PartnerId}/{ExternalId} could not be published as {MessageId}; it is recorded and will be published by a retry or the relay")]
     private static partial void LogPublishFailed(ILogger logger, string partnerId, string externalId, string messageId, Exception exception);
 
-    [LoggerMessage(EventId = LogEvents.NotificationMarkFailed, Level = LogLevel.Warning, Message = "Notification {PartnerId}/{ExternalId} was published as {MessageId} but the ledger could not record it")]
+    [LoggerMessage(EventId = LogEvents.NotificationMarkFailed, Level = LogLevel.Warning, Message = "Notification {PartnerId}/{ExternalId} was published as {MessageId} but the ledger could not record it; the relay will publish it again under the same message id")]
     private static partial void LogMarkFailed(ILogger logger, string partnerId, string externalId, string messageId, Exception exception);
 
-    [LoggerMessage(EventId = LogEvents.NotificationStillInProgress, Level = LogLevel.Warning, Message = "Notification {PartnerId}/{ExternalId} is still being processed by another request; answered 5005600")]
-    private static partial void LogStillInProgress(ILogger logger, string partnerId, string externalId);
+    [LoggerMessage(EventId = LogEvents.NotificationStillInProgress, Level = LogLevel.Warning, Message = "Notification {PartnerId}/{ExternalId} ({MessageId}) is still being processed by another claimant; answered 5005600")]
+    private static partial void LogStillInProgress(ILogger logger, string partnerId, string externalId, string messageId);
 
-    [LoggerMessage(EventId = LogEvents.NotificationReleaseFailed, Level = LogLevel.Warning, Message = "Could not release the claim on {PartnerId}/{ExternalId}; it expires by itself")]
-    private static partial void LogReleaseFailed(ILogger logger, string partnerId, string externalId, Exception exception);
+    [LoggerMessage(EventId = LogEvents.NotificationReleaseFailed, Level = LogLevel.Warning, Message = "Could not release the claim on {MessageId}; it expires by itself")]
+    private static partial void LogReleaseFailed(ILogger logger, string messageId, Exception exception);
+
+    [LoggerMessage(EventId = LogEvents.NotificationFactPayloadMismatch, Level = LogLevel.Warning, Message = "Notification {PartnerId}/{ExternalId}: the same transaction and status ({MessageId}) was accepted before with a different payload; the first one stands, answered 4095600")]
+    private static partial void LogFactPayloadMismatch(ILogger logger, string partnerId, string externalId, string messageId);
 }
 
 public enum DeliveryOutcome
@@ -108,18 +131,21 @@ public enum DeliveryOutcome
     /// <summary>Published now: the queue accepted it.</summary>
     Published,
 
-    /// <summary>Published before: nothing published now.</summary>
+    /// <summary>Published before (a retry or a replay): nothing published now.</summary>
     AlreadyPublished,
 
-    /// <summary>The same key was received before with a different payload.</summary>
-    PayloadMismatch,
+    /// <summary>The same <c>X-EXTERNAL-ID</c> was used the same day for a different payload.</summary>
+    ExternalIdReused,
 
-    /// <summary>Another request held the claim for as long as this one waited.</summary>
+    /// <summary>The same payment fact (partner, <c>originalReferenceNo</c>, status) was accepted with a different payload.</summary>
+    FactPayloadMismatch,
+
+    /// <summary>Another claimant held the record for as long as this one waited.</summary>
     StillInProgress,
 
-    /// <summary>The queue did not accept it; the claim was released for the next try.</summary>
+    /// <summary>The queue did not accept it; the record stays for a retry or the relay.</summary>
     PublishFailed,
 }
 
 /// <summary>The result of <see cref="NotificationDelivery.DeliverAsync"/>.</summary>
-public sealed record Delivery(DeliveryOutcome Outcome, string? MessageId, int Attempt);
+public sealed record Delivery(DeliveryOutcome Outcome, string MessageId, int Attempt);

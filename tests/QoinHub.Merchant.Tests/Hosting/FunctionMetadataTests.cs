@@ -22,7 +22,9 @@ public sealed class FunctionMetadataTests
     public void Every_route_in_code_has_a_function_json_with_the_same_route_and_nothing_else_exists()
     {
         var files = FunctionJsonFiles();
-        Assert.Equal(FunctionRoutes.All.Select(route => route.FunctionName).Order(StringComparer.Ordinal), files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            FunctionRoutes.All.Select(route => route.FunctionName).Concat(FunctionRoutes.Timers.Select(timer => timer.FunctionName)).Order(StringComparer.Ordinal),
+            files.Keys.Order(StringComparer.Ordinal));
         foreach (var route in FunctionRoutes.All)
         {
             var bindings = files[route.FunctionName].GetProperty("bindings").EnumerateArray().ToList();
@@ -34,6 +36,20 @@ public sealed class FunctionMetadataTests
             Assert.Equal(route.Route, trigger.GetProperty("route").GetString());
             var output = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "http");
             Assert.Equal("out", output.GetProperty("direction").GetString());
+        }
+    }
+
+    [Fact]
+    public void Every_timer_function_in_code_has_a_function_json_with_its_schedule()
+    {
+        var files = FunctionJsonFiles();
+        foreach (var timer in FunctionRoutes.Timers)
+        {
+            var binding = Assert.Single(files[timer.FunctionName].GetProperty("bindings").EnumerateArray());
+            Assert.Equal("timerTrigger", binding.GetProperty("type").GetString());
+            Assert.Equal("in", binding.GetProperty("direction").GetString());
+            Assert.Equal(timer.Schedule, binding.GetProperty("schedule").GetString());
+            Assert.False(binding.GetProperty("runOnStartup").GetBoolean());
         }
     }
 
@@ -58,6 +74,8 @@ public sealed class FunctionMetadataTests
             .Where(endpoint => endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
             .Select(endpoint => endpoint.RoutePattern.RawText!.TrimStart('/'))
             .Order(StringComparer.Ordinal);
-        Assert.Equal(FunctionRoutes.All.Select(route => route.Path.TrimStart('/')).Order(StringComparer.Ordinal), posts);
+        Assert.Equal(
+            FunctionRoutes.All.Select(route => route.Path.TrimStart('/')).Concat(FunctionRoutes.Timers.Select(timer => timer.Path.TrimStart('/'))).Order(StringComparer.Ordinal),
+            posts);
     }
 }

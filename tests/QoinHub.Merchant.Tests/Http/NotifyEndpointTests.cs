@@ -87,6 +87,10 @@ public sealed class NotifyEndpointTests : IClassFixture<SnapAppFactory>, IAsyncL
         _app.Clock.SetUtcNow(moment);
         await SeedTokenAsync(token, Partner, moment.AddMinutes(-1), moment.AddMinutes(14));
 
+        // The vectors share one payment fact, which the app publishes once ever: each vector starts
+        // from an empty ledger (the app creates the table again on its next call).
+        await new TableClient(_app.StorageConnectionString, _app.NotificationTable).DeleteAsync();
+
         using var request = new HttpRequestMessage(HttpMethod.Post, vector.GetProperty("path").GetString())
         {
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes(vector.GetProperty("body").GetString()!)),
@@ -391,7 +395,8 @@ public sealed class NotifyEndpointTests : IClassFixture<SnapAppFactory>, IAsyncL
     /// <summary>The notification as the variant sends and signs it.</summary>
     private HttpRequestMessage HonestRequest(HonestSignature variant, string externalId, string timestamp)
     {
-        var sent = variant.Send(HonestBody);
+        // One payment fact per request, so each is published (a repeated fact is a replay).
+        var sent = variant.Send(HonestBody.Replace("T-variant", "T-variant-" + externalId, StringComparison.Ordinal));
         var mac = SymmetricSignature.Compute(Secret, SymmetricSignature.StringToSign("POST", SnapClient.NotifyPath, _token, SymmetricSignature.BodyHash(variant.Hashed(sent)), timestamp));
         return _client.NotifyRequest(_token, Secret, Partner, externalId, sent, timestamp).With(SnapHeaders.Signature, variant.Encode(mac));
     }

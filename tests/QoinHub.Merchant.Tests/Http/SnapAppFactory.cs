@@ -61,6 +61,10 @@ public class SnapAppFactory : WebApplicationFactory<Program>
             ["Partners:1:ClientId"] = OtherClientId,
             ["Partners:1:PublicKeys:0"] = OtherPrivateKey.ExportSubjectPublicKeyInfoPem(),
             ["Partners:1:ClientSecrets:0"] = OtherClientSecret,
+
+            // Tests run the relay and retention themselves, on the test's clock.
+            ["Outbox:RelayInterval"] = "00:00:00",
+            ["Retention:Interval"] = "00:00:00",
         };
         foreach (var (key, value) in Settings())
         {

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace QoinHub.Merchant.Notifications;
+
+/// <summary>
+/// Publishes recorded notifications that no request published: every pending record first
+/// received at least <see cref="OutboxOptions.RelayAfter"/> ago whose claim has lapsed is claimed
+/// (the same conditional claim requests use, so a concurrent retry and the relay never both hold
+/// it) and its stored message is published under its own message id. Run by the <c>OutboxRelay</c>
+/// timer function under the Functions host, and every <see cref="OutboxOptions.RelayInterval"/>
+/// by the app itself when it runs on its own.
+/// </summary>
+public sealed partial class OutboxRelay(
+    INotificationLedger ledger,
+    NotificationDelivery delivery,
+    IOptionsMonitor<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxRelay> logger)
+{
+    public async Task<RelayRun> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = clock.GetUtcNow();
+        int published = 0, failed = 0, skipped = 0, orphans = 0, pending = 0;
+        DateTimeOffset? oldest = null;
+        await foreach (var record in ledger.ListPendingAsync(now - settings.RelayAfter, cancellationToken).ConfigureAwait(false))
+        {
+            pending++;
+            if (oldest is null || record.FirstReceivedAt < oldest)
+            {
+                oldest = record.FirstReceivedAt;
+            }
+
+            var claim = await ledger.ClaimStoredAsync(record.MessageId, clock.GetUtcNow(), settings.ClaimLease, evenIfPublished: false, cancellationToken).ConfigureAwait(false);
+            switch (claim.Outcome)
+            {
+                case LedgerOutcome.Claimed:
+                    if (await delivery.PublishClaimedAsync(claim, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        published++;
+                        LogRelayed(logger, record.MessageId, claim.Message!.PartnerId, claim.Message.ExternalId, now - record.FirstReceivedAt);
+                    }
+                    else
+                    {
+                        failed++;
+                    }
+
+                    break;
+                case LedgerOutcome.NotFound:
+                    orphans++;
+                    LogOrphan(logger, record.MessageId);
+                    await ledger.ForgetPendingAsync(record.MessageId, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    // Published meanwhile (its marker is removed with the mark), or held by a live claim.
+                    skipped++;
+                    break;
+            }
+        }
+
+        var run = new RelayRun(pending, published, failed, skipped, orphans, oldest is { } o ? now - o : null);
+        if (pending > 0)
+        {
+            LogRun(logger, run.Pending, run.Published, run.Failed, run.Skipped, run.Orphans, run.OldestAge ?? TimeSpan.Zero);
+        }
+
+        return run;
+    }
+
+    [LoggerMessage(EventId = LogEvents.RelayPublished, Level = LogLevel.Warning, Message = "Relay published {MessageId} ({PartnerId}/{ExternalId}) {Age} after its first receipt")]
+    private static partial void LogRelayed(ILogger logger, string messageId, string partnerId, string externalId, TimeSpan age);
+
+    [LoggerMessage(EventId = LogEvents.RelayRun, Level = LogLevel.Information, Message = "Relay run: {Pending} pending past the relay age, {Published} published, {Failed} failed, {Skipped} skipped, {Orphans} orphan markers removed; oldest {OldestAge}")]
+    private static partial void LogRun(ILogger logger, int pending, int published, int failed, int skipped, int orphans, TimeSpan oldestAge);
+
+    [LoggerMessage(EventId = LogEvents.RelayOrphan, Level = LogLevel.Warning, Message = "Pending marker {MessageId} has no record (deleted by hand?); marker removed")]
+    private static partial void LogOrphan(ILogger logger, string messageId);
+}
+
+/// <summary>What one relay run found and did; <see cref="OldestAge"/> is the age of the oldest pending record it saw.</summary>
+public sealed record RelayRun(int Pending, int Published, int Failed, int Skipped, int Orphans, TimeSpan? OldestAge);
