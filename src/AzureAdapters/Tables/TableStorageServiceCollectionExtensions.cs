@@ -15,6 +15,9 @@ public static class TableStorageServiceCollectionExtensions
     /// <summary>Service key of the <see cref="LazyTable"/> for the notification ledger.</summary>
     public const string NotificationTableKey = "notifications";
 
+    /// <summary>The largest body whose envelope (body plus at most a few KiB of headers and fields) a ledger record holds.</summary>
+    public const int MaxBodyBytesTheLedgerHolds = TableNotificationLedger.MaxEnvelopeBytes - (16 * 1024);
+
     /// <summary>
     /// The token store and the notification ledger on Table Storage, reached as
     /// <see cref="StorageOptions.Tables"/> says (service URI with the registered
@@ -23,6 +26,15 @@ public static class TableStorageServiceCollectionExtensions
     public static IServiceCollection AddTableStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+
+        // A verified notification must always fit its outbox record: refuse a body limit the ledger cannot hold.
+        var maxBodyBytes = configuration.GetSection(SnapOptions.SectionName).Get<SnapOptions>()?.MaxBodyBytes ?? new SnapOptions().MaxBodyBytes;
+        if (maxBodyBytes > MaxBodyBytesTheLedgerHolds)
+        {
+            throw new InvalidOperationException(
+                $"Snap:MaxBodyBytes is larger than a ledger record can hold; keep it at most {MaxBodyBytesTheLedgerHolds} bytes.");
+        }
+
         services.AddAzureCredential();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.TryAddSingleton(provider =>
