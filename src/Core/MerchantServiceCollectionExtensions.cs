@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Retention;
 using QoinHub.Merchant.Snap;
@@ -18,9 +19,12 @@ public static class MerchantServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<SnapOptions>().Bind(configuration.GetSection(SnapOptions.SectionName));
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
-        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName));
+        services.AddOptions<SnapOptions>().Bind(configuration.GetSection(SnapOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SnapOptions>, SettingsValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, SettingsValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, SettingsValidation>());
         services.TryAddSingleton<OutboxRelay>();
         services.TryAddSingleton<RetentionJob>();
         services.TryAddSingleton<IssuedTokenCache>();

@@ -44,7 +44,7 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
     protected SnapResult Refused(SnapResult refusal, string caller)
     {
         ArgumentNullException.ThrowIfNull(refusal);
-        LogRefused(logger, Responses.Name, refusal.ResponseCode, caller, refusal.ResponseMessage);
+        LogRefused(logger, Responses.Name, refusal.ResponseCode, LogText.Escape(caller), LogText.Escape(refusal.ResponseMessage));
         return refusal;
     }
 

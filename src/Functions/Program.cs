@@ -1,16 +1,35 @@
 using QoinHub.Merchant.Functions;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.UseCustomHandlerPortWhenHosted();
-builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
+WebApplication app;
+try
+{
+    var builder = WebApplication.CreateSlimBuilder(args);
+    builder.UseCustomHandlerPortWhenHosted();
+    builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
 
-var app = builder.Build();
+    // Start-up failures are reported below, in one line; the host's own report adds a stack trace.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-// The Functions host waits for the custom handler to answer before forwarding requests.
-app.MapGet("/", () => TypedResults.Ok("ready"));
-app.MapSnapCallbacks();
-app.MapTimerFunctions();
-app.Run();
+    app = builder.Build();
+
+    // Settings are checked now, before anything listens.
+    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+
+    // The Functions host waits for the custom handler to answer before forwarding requests.
+    app.MapGet("/", () => TypedResults.Ok("ready"));
+    app.MapSnapCallbacks();
+    app.MapTimerFunctions();
+    await app.StartAsync();
+}
+catch (Exception exception) when (StartupFailure.Describe(exception) is { } reason)
+{
+    // One line naming the setting, no stack trace: what an operator reading the host's log needs.
+    await Console.Error.WriteLineAsync("Start-up refused: " + reason);
+    return StartupFailure.ExitCode;
+}
+
+await app.WaitForShutdownAsync();
+return 0;
 
 /// <summary>The app's entry point (public for WebApplicationFactory).</summary>
 public partial class Program;

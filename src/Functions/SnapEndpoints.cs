@@ -34,9 +34,20 @@ public static partial class SnapEndpoints
             }
             else
             {
-                var request = new SnapRequest(context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, ReadHeaders(context.Request), body.Value);
+                var (headers, repeated) = ReadHeaders(context.Request);
+                var request = new SnapRequest(context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, headers, body.Value)
+                {
+                    RepeatedHeaders = repeated,
+                };
                 result = await handler.HandleAsync(request, cancellationToken);
             }
+        }
+        catch (BadHttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The caller's fault while sending the body (too slow for Kestrel's minimum data rate,
+            // shorter than its Content-Length, malformed chunks): a 4xx, if the connection still takes one.
+            LogBadBody(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SnapEndpoints)), context.Request.Path, exception.StatusCode, exception.Message);
+            result = handler.Responses.BadRequest("The body did not arrive whole and in time; send the whole body at once.");
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -76,16 +87,24 @@ public static partial class SnapEndpoints
         return buffer.WrittenCount > maxBodyBytes ? null : buffer.WrittenMemory;
     }
 
-    private static Dictionary<string, string> ReadHeaders(HttpRequest request)
+    private static (Dictionary<string, string> Headers, HashSet<string> Repeated) ReadHeaders(HttpRequest request)
     {
         var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        var repeated = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.Headers)
         {
             headers[name] = values.ToString();
+            if (values.Count > 1)
+            {
+                repeated.Add(name);
+            }
         }
 
-        return headers;
+        return (headers, repeated);
     }
+
+    [LoggerMessage(EventId = LogEvents.HostBadBody, Level = LogLevel.Warning, Message = "The body of a call to {Path} did not arrive whole (HTTP {Status}: {Reason}); answered 400")]
+    private static partial void LogBadBody(ILogger logger, string path, int status, string reason);
 
     [LoggerMessage(EventId = LogEvents.HostUnhandled, Level = LogLevel.Error, Message = "Unhandled failure answering {Path}")]
     private static partial void LogUnhandled(ILogger logger, string path, Exception exception);

@@ -3,26 +3,31 @@ namespace QoinHub.Merchant.Snap;
 /// <summary>The checks both SNAP services make the same way, each giving the refusal in the caller's service code.</summary>
 public static class SnapRequestChecks
 {
-    /// <summary><c>Content-Type</c> present and <c>application/json</c> (parameters allowed, UTF-8 if a charset is given).</summary>
+    /// <summary><c>Content-Type</c> present, once, and <c>application/json</c> (parameters allowed, UTF-8 if a charset is given).</summary>
     public static SnapResult? JsonContentType(SnapRequest request, SnapResponses service)
     {
-        var contentType = request.Header(SnapHeaders.ContentType);
-        if (string.IsNullOrWhiteSpace(contentType))
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(service);
+        if (string.IsNullOrWhiteSpace(request.Header(SnapHeaders.ContentType)))
         {
             return service.MissingMandatoryField(SnapHeaders.ContentType);
+        }
+
+        if (RequiredHeader(request, service, HeaderRule.ContentType, out var contentType) is { } refusal)
+        {
+            return refusal;
         }
 
         return ContentTypes.IsJson(contentType) ? null : service.BadRequest("Content-Type must be application/json.");
     }
 
-    /// <summary><c>X-TIMESTAMP</c> present and ISO-8601 with a zone; the text is kept as received for signing.</summary>
+    /// <summary><c>X-TIMESTAMP</c> present, once, and ISO-8601 with a zone; the text is kept as received for signing.</summary>
     public static SnapResult? Timestamp(SnapRequest request, SnapResponses service, out string text, out DateTimeOffset moment)
     {
         moment = default;
-        text = request.Header(SnapHeaders.Timestamp) ?? string.Empty;
-        if (text.Length == 0)
+        if (RequiredHeader(request, service, HeaderRule.TimestampHeader, out text) is { } refusal)
         {
-            return service.MissingMandatoryField(SnapHeaders.Timestamp);
+            return refusal;
         }
 
         return SnapTimestamp.TryParse(text, out moment)
@@ -38,21 +43,34 @@ public static class SnapRequestChecks
                 $"X-TIMESTAMP {text} is outside the allowed window of {tolerance.TotalSeconds:0} seconds around the server time {SnapTimestamp.Format(now)}; sign with the current time.");
 
     /// <summary>
-    /// A mandatory header: present, not empty, at most <paramref name="maxLength"/> characters. Too
-    /// long is an Invalid Field Format that says <paramref name="format"/> (or the limit). The value
-    /// is never quoted in the refusal, so nothing the caller sent is echoed back.
+    /// A mandatory header: present, sent once, and within its <paramref name="rule"/> (alphabet and
+    /// length). A refused value is never quoted in the refusal and never returned, so nothing that
+    /// failed validation is echoed, stored or logged.
     /// </summary>
-    public static SnapResult? RequiredHeader(SnapRequest request, SnapResponses service, string name, int maxLength, out string value, string? format = null)
+    public static SnapResult? RequiredHeader(SnapRequest request, SnapResponses service, HeaderRule rule, out string value)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(service);
-        value = request.Header(name) ?? string.Empty;
-        if (value.Length == 0)
+        ArgumentNullException.ThrowIfNull(rule);
+        value = string.Empty;
+        var received = request.Header(rule.Name) ?? string.Empty;
+        if (received.Length == 0)
         {
-            return service.MissingMandatoryField(name);
+            return service.MissingMandatoryField(rule.Name);
         }
 
-        return value.Length > maxLength ? service.InvalidFieldFormat(name, format ?? $"It must be at most {maxLength} characters.") : null;
+        if (request.IsRepeated(rule.Name))
+        {
+            return service.InvalidFieldFormat(rule.Name, "It must be sent once.");
+        }
+
+        if (!rule.Accepts(received))
+        {
+            return service.InvalidFieldFormat(rule.Name, $"It must be {rule.Description}.");
+        }
+
+        value = received;
+        return null;
     }
 
     /// <summary>The body parsed as one JSON object; the caller disposes it.</summary>

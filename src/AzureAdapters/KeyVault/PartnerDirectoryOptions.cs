@@ -41,6 +41,12 @@ internal sealed record PartnerDirectoryOptions(IReadOnlyList<PartnerOptions> Par
                 continue;
             }
 
+            if (!HeaderRule.ClientKey.Accepts(clientId))
+            {
+                failures.Add($"{section.Path}:ClientId cannot arrive as X-CLIENT-KEY / X-PARTNER-ID, which accept {HeaderRule.ClientKey.Description}");
+                continue;
+            }
+
             if (!pathByClientId.TryAdd(clientId, section.Path))
             {
                 failures.Add($"{section.Path}:ClientId repeats the client id of {pathByClientId[clientId]}");
@@ -80,6 +86,11 @@ internal sealed record PartnerDirectoryOptions(IReadOnlyList<PartnerOptions> Par
             }
 
             partners.Add(new PartnerOptions(section.Path, clientId, publicKeys, clientSecrets));
+        }
+
+        if (partners.Count == 0 && !configuration.GetSection(PartnersSection).GetChildren().Any())
+        {
+            failures.Add($"{PartnersSection}: no partner is configured, so every call would be refused; add {PartnersSection}:0:ClientId (and, without KeyVault:Uri, its PublicKeys and ClientSecrets)");
         }
 
         return new PartnerDirectoryOptions(partners, keyVault);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using QoinHub.Merchant.Snap;
 
 namespace QoinHub.Merchant.Notifications;
@@ -9,13 +8,8 @@ namespace QoinHub.Merchant.Notifications;
 /// <c>X-SIGNATURE</c>, <c>CHANNEL-ID</c>. Filled in that order, so a refusal can log what was
 /// known before it.
 /// </summary>
-public sealed partial class NotifyHeaders
+public sealed class NotifyHeaders
 {
-    public const int MaxPartnerIdLength = 128;
-    public const int MaxExternalIdLength = 36;
-    public const int MaxChannelIdLength = 64;
-    private const int MaxAuthorizationLength = 1024;
-    private const int MaxSignatureLength = 256;
     private const string BearerPrefix = "Bearer ";
 
     private static SnapResponses Responses => SnapResponses.DebitNotify;
@@ -50,24 +44,19 @@ public sealed partial class NotifyHeaders
             return badContentType;
         }
 
-        if (SnapRequestChecks.RequiredHeader(request, Responses, SnapHeaders.PartnerId, MaxPartnerIdLength, out var partnerId) is { } badPartner)
+        if (SnapRequestChecks.RequiredHeader(request, Responses, HeaderRule.PartnerId, out var partnerId) is { } badPartner)
         {
             return badPartner;
         }
 
         headers.PartnerId = partnerId;
-        if (SnapRequestChecks.RequiredHeader(request, Responses, SnapHeaders.ExternalId, MaxExternalIdLength, out var externalId, ExternalIdFormat) is { } badExternalId)
+        if (SnapRequestChecks.RequiredHeader(request, Responses, HeaderRule.ExternalId, out var externalId) is { } badExternalId)
         {
             return badExternalId;
         }
 
-        if (!Numeric().IsMatch(externalId))
-        {
-            return Responses.InvalidFieldFormat(SnapHeaders.ExternalId, ExternalIdFormat);
-        }
-
         headers.ExternalId = externalId;
-        if (SnapRequestChecks.RequiredHeader(request, Responses, SnapHeaders.Authorization, MaxAuthorizationLength, out var authorization, AuthorizationFormat) is { } badAuthorization)
+        if (SnapRequestChecks.RequiredHeader(request, Responses, HeaderRule.Authorization, out var authorization) is { } badAuthorization)
         {
             return badAuthorization;
         }
@@ -75,7 +64,7 @@ public sealed partial class NotifyHeaders
         if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || authorization.Length == BearerPrefix.Length ||
             authorization.AsSpan(BearerPrefix.Length).ContainsAny(' ', ','))
         {
-            return Responses.InvalidFieldFormat(SnapHeaders.Authorization, AuthorizationFormat);
+            return Responses.InvalidFieldFormat(SnapHeaders.Authorization, $"It must be {HeaderRule.Authorization.Description}.");
         }
 
         headers.AccessToken = authorization[BearerPrefix.Length..];
@@ -86,18 +75,18 @@ public sealed partial class NotifyHeaders
 
         headers.TimestampText = timestamp;
         headers.Timestamp = moment;
-        if (SnapRequestChecks.RequiredHeader(request, Responses, SnapHeaders.Signature, MaxSignatureLength, out var signature, SignatureFormat) is { } badSignature)
+        if (SnapRequestChecks.RequiredHeader(request, Responses, HeaderRule.HmacSignature, out var signature) is { } badSignature)
         {
             return badSignature;
         }
 
         if (!SymmetricSignature.TryDecode(signature, out var decoded))
         {
-            return Responses.InvalidFieldFormat(SnapHeaders.Signature, SignatureFormat);
+            return Responses.InvalidFieldFormat(SnapHeaders.Signature, $"It must be {HeaderRule.HmacSignature.Description}.");
         }
 
         headers.Signature = decoded;
-        if (SnapRequestChecks.RequiredHeader(request, Responses, SnapHeaders.ChannelId, MaxChannelIdLength, out var channelId) is { } badChannel)
+        if (SnapRequestChecks.RequiredHeader(request, Responses, HeaderRule.ChannelId, out var channelId) is { } badChannel)
         {
             return badChannel;
         }
@@ -105,11 +94,4 @@ public sealed partial class NotifyHeaders
         headers.ChannelId = channelId;
         return null;
     }
-
-    private const string ExternalIdFormat = "It must be numeric, at most 36 digits.";
-    private const string AuthorizationFormat = "It must be 'Bearer <accessToken>' with the token from Access Token B2B.";
-    private const string SignatureFormat = "It must be the HMAC-SHA512 signature (64 bytes) in Base64 or hex.";
-
-    [GeneratedRegex("^[0-9]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex Numeric();
 }

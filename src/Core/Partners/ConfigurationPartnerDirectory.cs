@@ -69,7 +69,7 @@ public sealed class ConfigurationPartnerDirectory : IPartnerDirectory, IDisposab
             }
             catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
             {
-                failures.Add($"{source} is neither PEM text nor the path of an existing file ('{Path.GetFullPath(setting.Value, baseDirectory)}')");
+                failures.Add($"{source} is neither PEM text nor the path of an existing file (relative paths start from {baseDirectory})");
                 return new RsaPublicKeyImport([], []);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

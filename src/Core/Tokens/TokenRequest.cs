@@ -12,11 +12,6 @@ public sealed record TokenRequest(string ClientKey, string TimestampText, DateTi
 {
     public const string GrantType = "client_credentials";
 
-    /// <summary>Client ids are short identifiers; anything longer is refused before it is looked up or logged.</summary>
-    public const int MaxClientKeyLength = 128;
-
-    private const string SignatureFormat = "It must be the Base64 SHA256withRSA signature of X-CLIENT-KEY|X-TIMESTAMP.";
-
     private static SnapResponses Responses => SnapResponses.AccessToken;
 
     /// <summary>Reads the request; on failure returns the refusal and, in <paramref name="clientKey"/>, the client if known so far.</summary>
@@ -35,20 +30,20 @@ public sealed record TokenRequest(string ClientKey, string TimestampText, DateTi
             return badTimestamp;
         }
 
-        if (SnapRequestChecks.RequiredHeader(request, Responses, SnapHeaders.ClientKey, MaxClientKeyLength, out var client) is { } badClient)
+        if (SnapRequestChecks.RequiredHeader(request, Responses, HeaderRule.ClientKey, out var client) is { } badClient)
         {
             return badClient;
         }
 
         clientKey = client;
-        if (SnapRequestChecks.RequiredHeader(request, Responses, SnapHeaders.Signature, 4096, out var signatureText, SignatureFormat) is { } badSignature)
+        if (SnapRequestChecks.RequiredHeader(request, Responses, HeaderRule.RsaSignature, out var signatureText) is { } badSignature)
         {
             return badSignature;
         }
 
         if (!AsymmetricSignature.TryDecode(signatureText, out var signature))
         {
-            return Responses.InvalidFieldFormat(SnapHeaders.Signature, SignatureFormat);
+            return Responses.InvalidFieldFormat(SnapHeaders.Signature, $"It must be {HeaderRule.RsaSignature.Description}.");
         }
 
         if (ReadBody(request) is { } badBody)

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Notifications;
+using QoinHub.Merchant.Retention;
+using QoinHub.Merchant.Snap;
+
+namespace QoinHub.Merchant;
+
+/// <summary>
+/// Checks the <c>Snap</c>, <c>Outbox</c> and <c>Retention</c> settings at start-up (they are
+/// validated on start), so that a negative duration or an impossible limit stops the app with a
+/// message naming the setting, never its value, instead of misbehaving later.
+/// </summary>
+internal sealed class SettingsValidation :
+    IValidateOptions<SnapOptions>,
+    IValidateOptions<OutboxOptions>,
+    IValidateOptions<RetentionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SnapOptions options) => Result(SnapProblems(options));
+
+    public ValidateOptionsResult Validate(string? name, OutboxOptions options) => Result(OutboxProblems(options));
+
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options) => Result(options.Problems());
+
+    private static IEnumerable<string> SnapProblems(SnapOptions options)
+    {
+        if (options.TimestampTolerance <= TimeSpan.Zero || options.TimestampTolerance > TimeSpan.FromHours(1))
+        {
+            yield return "Snap:TimestampTolerance must be more than zero and at most one hour";
+        }
+
+        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(1))
+        {
+            yield return "Snap:TokenLifetime must be more than zero and at most one day";
+        }
+
+        if (options.MaxBodyBytes < 1024)
+        {
+            yield return "Snap:MaxBodyBytes must be at least 1024";
+        }
+
+        for (var i = 0; i < options.NotifyPaths.Count; i++)
+        {
+            if (!options.NotifyPaths[i].StartsWith('/'))
+            {
+                yield return $"Snap:NotifyPaths:{i} must be a path starting with '/'";
+            }
+        }
+    }
+
+    private static IEnumerable<string> OutboxProblems(OutboxOptions options)
+    {
+        if (options.RelayAfter <= TimeSpan.Zero)
+        {
+            yield return "Outbox:RelayAfter must be more than zero";
+        }
+
+        if (options.RelayInterval < TimeSpan.Zero)
+        {
+            yield return "Outbox:RelayInterval must not be negative (00:00:00 turns the in-process relay off)";
+        }
+
+        if (options.ClaimLease <= TimeSpan.Zero)
+        {
+            yield return "Outbox:ClaimLease must be more than zero";
+        }
+    }
+
+    private static ValidateOptionsResult Result(IEnumerable<string> problems)
+    {
+        var list = problems.ToList();
+        return list.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(list);
+    }
+}
