@@ -45,7 +45,7 @@ internal sealed record ServiceBusTarget(string NamespaceHost, string QueueName, 
             if (connection.EntityPath is not null && !string.Equals(connection.EntityPath, queueName, StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidOperationException(
-                    $"ServiceBus:ConnectionString is for the entity '{connection.EntityPath}' but ServiceBus:QueueName is '{queueName}'.");
+                    "ServiceBus:ConnectionString names another entity (EntityPath) than ServiceBus:QueueName; make them the same queue.");
             }
 
             return new ServiceBusTarget(connection.FullyQualifiedNamespace, queueName, connection);

@@ -102,7 +102,7 @@ public sealed partial class StorageQueuePublisher : INotificationPublisher
         if (!StorageQueueName.IsValid(queueName))
         {
             throw new InvalidOperationException(
-                $"LocalQueue:Name '{queueName}' is not a valid storage queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
+                "LocalQueue:Name is not a valid storage queue name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
         }
 
         // A waiting publish is a QoinHub callback waiting too.

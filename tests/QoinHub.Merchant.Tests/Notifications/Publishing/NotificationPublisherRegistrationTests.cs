@@ -60,7 +60,7 @@ public sealed class NotificationPublisherRegistrationTests
     [Theory]
     [InlineData("ServiceBus:FullyQualifiedNamespace", "ns.servicebus.windows.net", "ServiceBus:QueueName is required")]
     [InlineData("ServiceBus:ConnectionString", $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", "ServiceBus:QueueName is required")]
-    [InlineData("LocalQueue:Name", "Payment_Notifications", "LocalQueue:Name 'Payment_Notifications' is not a valid storage queue name")]
+    [InlineData("LocalQueue:Name", "Payment_Notifications", "LocalQueue:Name is not a valid storage queue name")]
     [InlineData("LocalQueue:Name", "pn", "is not a valid storage queue name")]
     [InlineData("LocalQueue:Name", "payment--notifications", "is not a valid storage queue name")]
     [InlineData("Storage:QueueServiceUri", "queue.core.windows.net", "Storage:QueueServiceUri is not an absolute URI")]

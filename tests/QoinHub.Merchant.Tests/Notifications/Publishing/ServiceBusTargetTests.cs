@@ -70,7 +70,7 @@ public sealed class ServiceBusTargetTests
     [InlineData("ns.servicebus.windows.net", null, null, "ServiceBus:QueueName is required")]
     [InlineData("ns.servicebus.windows.net", null, "  ", "ServiceBus:QueueName is required")]
     [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", null, "ServiceBus:QueueName is required")]
-    [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};EntityPath=other", "payments", "for the entity 'other'")]
+    [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};EntityPath=other", "payments", "names another entity (EntityPath) than ServiceBus:QueueName")]
     [InlineData("other.servicebus.windows.net", $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", "payments", "differ")]
     [InlineData(null, "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send", "payments", "ServiceBus:ConnectionString cannot be read")]
     [InlineData(null, null, "payments", "Set ServiceBus:FullyQualifiedNamespace")]
