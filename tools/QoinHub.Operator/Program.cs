@@ -1,0 +1,3 @@
+using QoinHub.OperatorTool.Cli;
+
+return await OperatorCommandLine.InvokeAsync(args, OperatorConsole.FromProcess());
