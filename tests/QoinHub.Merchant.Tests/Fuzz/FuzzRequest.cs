@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+
+namespace QoinHub.Merchant.Tests.Fuzz;
+
+/// <summary>A request as the fuzzer builds it: header name → values (several = sent several times), and body bytes.</summary>
+internal sealed class FuzzRequest(string path, byte[] body)
+{
+    public int Index { get; init; }
+
+    public string Path { get; } = path;
+
+    public byte[] Body { get; private set; } = body;
+
+    public Dictionary<string, List<string>> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The header's value when it is sent exactly once.</summary>
+    public string? Single(string name) => Headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
+
+    /// <summary>Leaves the request intact now and then (so valid ones are sent too), else applies one to three mutations.</summary>
+    public void Mutate(Mutator mutator)
+    {
+        if (mutator.Chance(0.15))
+        {
+            return;
+        }
+
+        for (var n = 1 + mutator.Next(3); n > 0; n--)
+        {
+            var names = Headers.Keys.ToList();
+            switch (mutator.Next(6))
+            {
+                case 0:
+                    Headers.Remove(mutator.Pick(names));
+                    break;
+                case 1:
+                    var doubled = mutator.Pick(names);
+                    Headers[doubled].Add(Headers[doubled].FirstOrDefault() ?? "x");
+                    break;
+                case 2:
+                case 3:
+                    var changed = mutator.Pick(names);
+                    Headers[changed] = [mutator.MutateText(Headers[changed].FirstOrDefault() ?? string.Empty)];
+                    break;
+                default:
+                    Body = mutator.MutateBody(System.Text.Encoding.UTF8.GetString(Body));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The HTTP request, or null when a mutated header cannot be put on the wire at all (CR/LF).</summary>
+    public HttpRequestMessage? ToHttpRequest()
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(Path, UriKind.Relative)) { Content = new ByteArrayContent(Body) };
+        foreach (var (name, values) in Headers)
+        {
+            foreach (var value in values)
+            {
+                var added = name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
+                    ? message.Content.Headers.TryAddWithoutValidation(name, value)
+                    : message.Headers.TryAddWithoutValidation(name, value);
+                if (!added || value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal))
+                {
+                    message.Dispose();
+                    return null;
+                }
+            }
+        }
+
+        return message;
+    }
+}
