@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Retention;
 using QoinHub.Merchant.Snap;
@@ -13,6 +14,7 @@ public static class MerchantServiceCollectionExtensions
     /// <summary>
     /// The two SNAP handlers and what they need besides the ports (which an adapter layer
     /// registers): the clock, the <c>Snap</c> settings, the issued-token cache and the delivery flow.
+    /// <c>Retention</c> settings out of range stop the host's start with a message naming them.
     /// </summary>
     public static IServiceCollection AddMerchantCallbacks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,7 +22,8 @@ public static class MerchantServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SnapOptions>().Bind(configuration.GetSection(SnapOptions.SectionName));
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.SectionName));
-        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName));
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidation>());
         services.TryAddSingleton<OutboxRelay>();
         services.TryAddSingleton<RetentionJob>();
         services.TryAddSingleton<IssuedTokenCache>();
