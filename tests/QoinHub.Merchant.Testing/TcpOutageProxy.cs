@@ -5,7 +5,8 @@ namespace QoinHub.Merchant.Testing;
 
 /// <summary>
 /// A loopback TCP forwarder in front of a real dependency (Azurite) that a test can switch off
-/// to play an outage: while down, new connections are reset and open ones are cut.
+/// to play an outage: while down, new connections are reset and open ones are cut. As a black
+/// hole it plays a dependency that hangs instead: connections are accepted and never answered.
 /// </summary>
 public sealed class TcpOutageProxy : IAsyncDisposable
 {
@@ -13,9 +14,11 @@ public sealed class TcpOutageProxy : IAsyncDisposable
     private readonly int _targetPort;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _open = [];
+    private readonly List<TcpClient> _swallowed = [];
     private readonly Lock _gate = new();
     private readonly Task _acceptLoop;
     private volatile bool _up = true;
+    private volatile bool _blackHole;
 
     public TcpOutageProxy(int targetPort)
     {
@@ -35,6 +38,23 @@ public sealed class TcpOutageProxy : IAsyncDisposable
             if (!value)
             {
                 CutOpenConnections();
+            }
+        }
+    }
+
+    /// <summary>
+    /// While set, new connections are accepted and held open, and nothing is forwarded or answered.
+    /// Clearing it cuts the held connections, so their senders see a failure and can try again.
+    /// </summary>
+    public bool IsBlackHole
+    {
+        get => _blackHole;
+        set
+        {
+            _blackHole = value;
+            if (!value)
+            {
+                Cut(_swallowed);
             }
         }
     }
@@ -82,6 +102,16 @@ public sealed class TcpOutageProxy : IAsyncDisposable
                 continue;
             }
 
+            if (_blackHole)
+            {
+                lock (_gate)
+                {
+                    _swallowed.Add(client);
+                }
+
+                continue;
+            }
+
             _ = ForwardAsync(client);
         }
     }
@@ -120,11 +150,13 @@ public sealed class TcpOutageProxy : IAsyncDisposable
         }
     }
 
-    private void CutOpenConnections()
+    private void CutOpenConnections() => Cut(_open);
+
+    private void Cut(List<TcpClient> connections)
     {
         lock (_gate)
         {
-            foreach (var connection in _open)
+            foreach (var connection in connections)
             {
                 try
                 {
@@ -137,7 +169,7 @@ public sealed class TcpOutageProxy : IAsyncDisposable
                 }
             }
 
-            _open.Clear();
+            connections.Clear();
         }
     }
 
@@ -146,6 +178,7 @@ public sealed class TcpOutageProxy : IAsyncDisposable
         await _stop.CancelAsync();
         _listener.Stop();
         CutOpenConnections();
+        Cut(_swallowed);
         try
         {
             await _acceptLoop;

@@ -118,6 +118,21 @@ internal sealed class LoopbackServiceBus : IAsyncDisposable
             return;
         }
 
+        if (reply.Release is { } release)
+        {
+            reply.Arrived?.TrySetResult();
+            try
+            {
+                await release.WaitAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The sender gave up while the reply was held: the message was not accepted.
+                _requests.Enqueue(received with { AnsweredWith = 0 });
+                return;
+            }
+        }
+
         _requests.Enqueue(received with { AnsweredWith = reply.StatusCode, Problem = problem });
         context.Response.StatusCode = reply.StatusCode;
         if (reply.StatusCode >= 400)
@@ -159,4 +174,17 @@ internal sealed record Reply(int StatusCode, bool Hang)
     public static Reply Hanging { get; } = new(0, true);
 
     public static Reply Status(int statusCode) => new(statusCode, false);
+
+    /// <summary>
+    /// Holds the request until <paramref name="release"/> completes, then answers
+    /// <paramref name="statusCode"/>; a sender that gives up first is recorded as unanswered (0).
+    /// </summary>
+    public static Reply Held(Task release, int statusCode = 201) =>
+        new(statusCode, false) { Release = release, Arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+
+    /// <summary>For a held reply: what the answer waits for.</summary>
+    public Task? Release { get; init; }
+
+    /// <summary>For a held reply: completes when the request has arrived and is being held.</summary>
+    public TaskCompletionSource? Arrived { get; init; }
 }
