@@ -49,9 +49,9 @@ internal sealed class SettingsValidation :
 
     private static IEnumerable<string> OutboxProblems(OutboxOptions options)
     {
-        if (options.RelayAfter <= TimeSpan.Zero)
+        if (options.RelayAfter < TimeSpan.Zero)
         {
-            yield return "Outbox:RelayAfter must be more than zero";
+            yield return "Outbox:RelayAfter must not be negative";
         }
 
         if (options.RelayInterval < TimeSpan.Zero)

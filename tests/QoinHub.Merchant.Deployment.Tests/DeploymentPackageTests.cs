@@ -19,7 +19,8 @@ public sealed class DeploymentPackageTests
         var package = await DeploymentPackage.BuildAsync();
 
         var roots = package.Files.Select(f => f.Split('/')[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        var expected = FunctionRoutes.All.Select(r => r.FunctionName).Append("host.json").Append(AppFolder).Order(StringComparer.Ordinal);
+        var expected = FunctionRoutes.All.Select(r => r.FunctionName).Concat(FunctionRoutes.Timers.Select(t => t.FunctionName))
+            .Append("host.json").Append(AppFolder).Order(StringComparer.Ordinal);
         Assert.Equal(expected, roots);
     }
 

@@ -11,7 +11,7 @@ public sealed class StartupSettingsTests
     {
         { "Snap__TokenLifetime", "-00:05:00", "Snap:TokenLifetime" },
         { "Snap__TimestampTolerance", "banana", "Snap:TimestampTolerance" },
-        { "Outbox__RelayAfter", "00:00:00", "Outbox:RelayAfter" },
+        { "Outbox__RelayAfter", "-00:00:01", "Outbox:RelayAfter" },
         { "Retention__Notifications", "1.00:00:00", "Retention:Notifications" },
         { "Partners__0__PublicKeys__0", "/no/such/key-file.pem", "Partners:0:PublicKeys:0" },
         { "Partners__0__PublicKeys__0", "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----", "Partners:0:PublicKeys:0" },

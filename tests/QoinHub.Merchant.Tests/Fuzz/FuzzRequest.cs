@@ -48,6 +48,11 @@ internal sealed class FuzzRequest(string path, byte[] body)
         }
     }
 
+    /// <summary>The request as text for a failure message, control characters escaped.</summary>
+    public string Describe() =>
+        string.Join(" | ", Headers.Select(h => h.Key + ": " + string.Join(" ; ", h.Value)))
+        + " | body: " + System.Text.Encoding.UTF8.GetString(Body);
+
     /// <summary>The HTTP request, or null when a mutated header cannot be put on the wire at all (CR/LF).</summary>
     public HttpRequestMessage? ToHttpRequest()
     {
@@ -64,6 +69,18 @@ internal sealed class FuzzRequest(string path, byte[] body)
                     message.Dispose();
                     return null;
                 }
+            }
+        }
+
+        // HttpClient re-writes some values it can parse (an Authorization of "Bearer\t x" goes out as
+        // "Bearer x"): the oracle judges what is actually sent.
+        foreach (var name in Headers.Keys.ToList())
+        {
+            var sent = name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) ? message.Content.Headers.TryGetValues(name, out var c) ? c : null
+                : message.Headers.TryGetValues(name, out var h) ? h : null;
+            if (sent is not null)
+            {
+                Headers[name] = [.. sent];
             }
         }
 

@@ -153,7 +153,7 @@ public sealed class RequestFuzzTests(ITestOutputHelper output)
                 }
                 else if (status is >= 200 and < 300 && !mayBeAccepted(request, i))
                 {
-                    violations.Enqueue($"#{i}: accepted without a valid signature for what was sent");
+                    violations.Enqueue($"#{i}: accepted without a valid signature for what was sent: {request.Describe()}");
                 }
             });
             // The test host keeps every log record in memory: check this window's, then let them go,

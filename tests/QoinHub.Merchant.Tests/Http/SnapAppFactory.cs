@@ -82,7 +82,10 @@ public class SnapAppFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace));
+            // Every record reaches the fake collector the tests read; the console (the test run's
+            // output) only gets warnings, or thousands of requests would flood it.
+            services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace)
+                .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning));
             services.AddFakeLogging();
             ConfigureTestServices(services);
         });

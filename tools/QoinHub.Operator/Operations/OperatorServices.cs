@@ -79,6 +79,17 @@ public sealed class OperatorServices : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         try
         {
+            // The app's own checks of its Snap, Outbox and Retention settings, as at its start-up.
+            provider.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException exception)
+        {
+            provider.Dispose();
+            throw new UsageException(string.Join("; ", exception.Failures.Select(f => f.Replace(":", "__", StringComparison.Ordinal))) + ".", exception);
+        }
+
+        try
+        {
             // Build the table client now, so that a malformed setting is a usage error here and not a
             // failure in the middle of a command. The SDK's message is not shown: it may quote the string.
             _ = provider.GetRequiredService<TableServiceClient>();
