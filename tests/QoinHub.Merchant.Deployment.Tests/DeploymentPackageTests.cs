@@ -19,7 +19,8 @@ public sealed class DeploymentPackageTests
         var package = await DeploymentPackage.BuildAsync();
 
         var roots = package.Files.Select(f => f.Split('/')[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        var expected = FunctionRoutes.All.Select(r => r.FunctionName).Append("host.json").Append(AppFolder).Order(StringComparer.Ordinal);
+        var expected = FunctionRoutes.All.Select(r => r.FunctionName).Concat(FunctionRoutes.Timers.Select(t => t.FunctionName))
+            .Append("host.json").Append(AppFolder).Order(StringComparer.Ordinal);
         Assert.Equal(expected, roots);
     }
 
@@ -130,6 +131,25 @@ public sealed class DeploymentPackageTests
         Assert.DoesNotContain(package.Files, f =>
             Path.GetFileName(f) is "local.settings.json" or "secrets.json" ||
             Path.GetExtension(f) is ".pem" or ".pfx" or ".key" or ".p12");
+    }
+
+    [Fact]
+    public async Task Package_holds_no_symbols_xml_docs_or_static_web_asset_manifests()
+    {
+        var package = await DeploymentPackage.BuildAsync();
+
+        // An XML file named after an assembly beside it is that assembly's documentation.
+        var assemblies = package.Files.Where(f => f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).Select(f => f[..^4]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unneeded = package.Files.Where(f =>
+            f.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase) ||
+            (f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && assemblies.Contains(f[..^4])) ||
+            Path.GetFileName(f).Contains(".staticwebassets", StringComparison.OrdinalIgnoreCase) ||
+            Path.GetFileName(f) is "web.config" or "appsettings.Development.json").ToList();
+        Assert.True(unneeded.Count == 0, $"The package holds files the app never reads at run time: {string.Join(", ", unneeded)}");
+
+        // What the host does need to start the app stays.
+        Assert.Contains($"{AppFolder}/QoinHub.Merchant.Functions.deps.json", package.Files);
+        Assert.Contains($"{AppFolder}/QoinHub.Merchant.Functions.runtimeconfig.json", package.Files);
     }
 
     [Fact]
