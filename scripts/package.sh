@@ -4,7 +4,8 @@
 #
 #   host.json                      the repository's host.json (runs `dotnet app/QoinHub.Merchant.Functions.dll`)
 #   <Function>/function.json       every folder beside host.json that holds a function.json
-#   app/                           dotnet publish of src/Functions: linux-x64, framework-dependent, ReadyToRun
+#   app/                           dotnet publish of src/Functions: linux-x64, framework-dependent, ReadyToRun;
+#                                  only what runs: no symbols, XML docs, static web asset manifests
 #
 # Usage: ./scripts/package.sh [output-dir]     (default: artifacts/package)
 # Writes <output-dir>/qoinhub-merchant-functions.zip and leaves the unzipped tree in
@@ -29,9 +30,22 @@ dotnet publish src/Functions/QoinHub.Merchant.Functions.csproj \
   -c Release -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true \
   -p:UseAppHost=false \
+  -p:DebugType=none -p:DebugSymbols=false \
+  -p:GenerateDocumentationFile=false -p:AllowedReferenceRelatedFileExtensions=none \
+  -p:StaticWebAssetsEnabled=false \
   --artifacts-path "$build" \
   -o "$site/app" \
   --nologo
+
+# Whatever the publish still leaves that the app never reads at run time: symbols, XML docs (named
+# after their assembly), static web asset manifests (the app serves no files), IIS's web.config,
+# development settings. *.deps.json and *.runtimeconfig.json stay: the host needs them to start it.
+find "$site/app" -type f \( -name '*.pdb' -o -name '*.staticwebassets*' -o -name web.config -o -name 'appsettings.Development.json' \) -print -delete
+for xml in "$site/app"/*.xml; do
+  if [ -f "${xml%.xml}.dll" ]; then
+    rm -v "$xml"
+  fi
+done
 
 echo "==> host.json and function folders"
 cp host.json "$site/host.json"

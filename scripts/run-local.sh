@@ -1,44 +1,187 @@
 #!/usr/bin/env bash
 # Runs the merchant callbacks locally: Azurite (data kept in .azurite/), a development QoinHub
 # partner (keys in .dev/, made on first run) and the app on http://127.0.0.1:7071.
-# Needs only the .NET SDK and Node.js. Stop with Ctrl+C.
-#   PORT=8080 ./scripts/run-local.sh      listen elsewhere
+# Needs only the .NET SDK and Node.js. Stop with Ctrl+C (stops Azurite too, if this script started it).
+#
+# Ports (all on 127.0.0.1), each checked before anything is built or started:
+#   PORT=8080 ./scripts/run-local.sh                 the app (default 7071)
+#   AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT,           Azurite's services (defaults 10000, 10001, 10002);
+#   AZURITE_TABLE_PORT                               a storage emulator already answering on all three is reused
+# On other Azurite ports than the defaults the app gets a connection string with those endpoints
+# instead of UseDevelopmentStorage=true, and the banner prints it for the simulator.
+#   SKIP_BUILD=1 ./scripts/run-local.sh              use the Release build already there (no dotnet build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+# The well-known development account every Azurite and storage emulator serves; public, not a secret.
+account=devstoreaccount1
+account_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
 port=${PORT:-7071}
+blob_port=${AZURITE_BLOB_PORT:-10000}
+queue_port=${AZURITE_QUEUE_PORT:-10001}
+table_port=${AZURITE_TABLE_PORT:-10002}
+queue_name=${LocalQueue__Name:-payment-notifications}
+simulator_dll=tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll
+app_dll=src/Functions/bin/Release/net10.0/QoinHub.Merchant.Functions.dll
+
+# Stops with a message: its first argument is the headline, the others are indented below it.
+fail() {
+  printf 'run-local.sh: %s\n' "$1" >&2
+  shift
+  [ $# -eq 0 ] || printf '  %s\n' "$@" >&2
+  exit 1
+}
+
+# A port to suggest instead of a taken one: the same digits 10000 higher (10002 -> 20002).
+elsewhere() { if [ "$1" -le 55535 ]; then echo $(($1 + 10000)); else echo $(($1 - 10000)); fi; }
+
+for setting in "PORT=$port" "AZURITE_BLOB_PORT=$blob_port" "AZURITE_QUEUE_PORT=$queue_port" "AZURITE_TABLE_PORT=$table_port"; do
+  value=${setting#*=}
+  if ! [[ "$value" =~ ^[0-9]+$ ]] || [ "$value" -lt 1 ] || [ "$value" -gt 65535 ]; then
+    fail "${setting%%=*}=$value is not a TCP port (1 to 65535)."
+  fi
+done
+if [ "$(printf '%s\n' "$port" "$blob_port" "$queue_port" "$table_port" | sort -u | wc -l)" -ne 4 ]; then
+  fail "PORT=$port, AZURITE_BLOB_PORT=$blob_port, AZURITE_QUEUE_PORT=$queue_port and AZURITE_TABLE_PORT=$table_port must be four different ports."
+fi
+
+# Something accepts connections on 127.0.0.1:<port>.
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# What answers on <port> is a storage emulator's <Blob|Queue|Table> service: Azure Storage answers
+# every request, even an unauthenticated one, with an x-ms-request-id header, and Azurite and the
+# old emulator name their service in the Server header. Anything else (or silence for 3 s) is not.
+storage_service_on() {
+  node -e '
+    const [port, service] = process.argv.slice(1);
+    const request = require("http").get({ host: "127.0.0.1", port: Number(port), path: "/devstoreaccount1?restype=service&comp=properties", timeout: 3000 }, response => {
+      response.resume();
+      const server = String(response.headers["server"] || "");
+      const otherService = ["Blob", "Queue", "Table"].some(name => name !== service && server.includes(name));
+      process.exit(response.headers["x-ms-request-id"] && !otherService ? 0 : 1);
+    });
+    request.on("timeout", () => request.destroy(new Error("no answer")));
+    request.on("error", () => process.exit(1));' "$1" "$2"
+}
+
+# Decides how Azurite runs: "reuse" (an emulator answers on all three ports) or "start" (all three
+# are free). Stops with a message naming the port and its variable in every other case.
+azurite_plan() {
+  local emulators=0 free=() name var value service
+  for name in BLOB QUEUE TABLE; do
+    var="AZURITE_${name}_PORT"
+    case $name in BLOB) value=$blob_port service=Blob ;; QUEUE) value=$queue_port service=Queue ;; TABLE) value=$table_port service=Table ;; esac
+    if ! listening "$value"; then
+      free+=("$var=$value")
+    elif storage_service_on "$value" "$service"; then
+      emulators=$((emulators + 1))
+    else
+      fail "port $value ($var, Azurite's $service service) is in use by something other than a storage emulator's $service service, so Azurite cannot start." \
+        "Free it (lsof -i :$value shows what holds it), or move Azurite's $service service to a free port, e.g.:" \
+        "  $var=$(elsewhere "$value") ./scripts/run-local.sh"
+    fi
+  done
+  if [ "$emulators" -eq 3 ]; then
+    echo reuse
+  elif [ "$emulators" -eq 0 ]; then
+    echo start
+  else
+    fail "a storage emulator answers on some of Azurite's ports but nothing listens on ${free[*]}, so this script can neither use it nor start Azurite." \
+      "Stop that emulator, or point AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT and AZURITE_TABLE_PORT at all three of its ports."
+  fi
+}
+
+check_app_port() {
+  if listening "$port"; then
+    fail "port $port (PORT, the app) is in use, so the app cannot listen there." \
+      "Free it (lsof -i :$port shows what holds it), or run the app on a free port, e.g.:" \
+      "  PORT=$(elsewhere "$port") ./scripts/run-local.sh"
+  fi
+}
+
+command -v node >/dev/null || fail "Node.js is needed (it runs Azurite): https://nodejs.org, version 20 or later."
+
+# Checked first, so a taken port is reported at once rather than after the build.
+check_app_port
+azurite_plan >/dev/null
 
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> npm ci (Azurite)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-echo "==> building"
-dotnet build QoinHub.Merchant.slnx -c Release -v quiet -nologo >/dev/null
-
-simulator=(dotnet "tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll")
-if [ ! -f .dev/dev-qoinhub/public.pem ] || [ ! -f .dev/dev-qoinhub-2/public.pem ]; then
-  echo "==> writing development partner keys to .dev/"
-  "${simulator[@]}" dev-keys --out .dev >/dev/null
+if [ "${SKIP_BUILD:-0}" = 1 ]; then
+  for built in "$app_dll" "$simulator_dll"; do
+    [ -f "$built" ] || fail "$built is missing: run without SKIP_BUILD=1 to build it."
+  done
+else
+  echo "==> building"
+  dotnet build QoinHub.Merchant.slnx -c Release -v quiet -nologo
 fi
 
+simulator=(dotnet "$simulator_dll")
+if [ ! -f .dev/dev-qoinhub/public.pem ] || [ ! -f .dev/dev-qoinhub-2/public.pem ]; then
+  echo "==> writing development partner keys to .dev/"
+  # Its stdout is the settings below (secrets included); its notes on stderr matter only if it fails.
+  notes=$("${simulator[@]}" dev-keys --out .dev 2>&1 >/dev/null) || fail "dev-keys failed: $notes"
+fi
+
+app_pid=""
 azurite_pid=""
-cleanup() { [ -n "$azurite_pid" ] && kill "$azurite_pid" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
-if (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null; then
-  echo "==> Azurite (or another storage emulator) already listens on 127.0.0.1:10000-10002; using it"
+# Stops a child and waits for it, so its ports are free once this script has exited.
+stop() {
+  [ -n "$1" ] || return 0
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
+  kill -9 "$1" 2>/dev/null || true
+}
+cleanup() { stop "$app_pid"; stop "$azurite_pid"; }
+trap cleanup EXIT
+# The app and Azurite run in the background (so that a signal reaches this script while it waits
+# for them); the traps turn Ctrl+C or a kill into an exit, which runs cleanup.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The build took a while: look again before starting anything.
+check_app_port
+plan=$(azurite_plan)
+if [ "$plan" = reuse ]; then
+  echo "==> a storage emulator already listens on 127.0.0.1:$blob_port, $queue_port and $table_port; using it"
+  azurite_note="already running, not started by this script"
 else
-  echo "==> starting Azurite (data in .azurite/, log in .azurite/azurite.log)"
+  echo "==> starting Azurite on 127.0.0.1:$blob_port (blob), $queue_port (queue), $table_port (table); data in .azurite/, log in .azurite/azurite.log"
   mkdir -p .azurite
   node_modules/.bin/azurite --silent --location .azurite --debug .azurite/azurite.log \
-    --disableTelemetry --skipApiVersionCheck --loose --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
+    --disableTelemetry --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --blobPort "$blob_port" \
+    --queueHost 127.0.0.1 --queuePort "$queue_port" \
+    --tableHost 127.0.0.1 --tablePort "$table_port" >/dev/null &
   azurite_pid=$!
-  for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null && break; sleep 0.2; done
+  for _ in $(seq 1 100); do
+    kill -0 "$azurite_pid" 2>/dev/null || break
+    listening "$blob_port" && listening "$queue_port" && listening "$table_port" && break
+    sleep 0.2
+  done
+  if ! kill -0 "$azurite_pid" 2>/dev/null; then
+    azurite_pid=""
+    fail "Azurite exited while starting (did another program take one of ports $blob_port, $queue_port, $table_port meanwhile?). See .azurite/azurite.log."
+  fi
+  { listening "$blob_port" && listening "$queue_port" && listening "$table_port"; } || fail "Azurite did not listen on 127.0.0.1:$blob_port, $queue_port and $table_port within 20 s. See .azurite/azurite.log."
+  azurite_note="started by this script, stopped with it"
+fi
+
+if [ "$blob_port" = 10000 ] && [ "$queue_port" = 10001 ] && [ "$table_port" = 10002 ]; then
+  storage="UseDevelopmentStorage=true"
+else
+  # UseDevelopmentStorage=true means the default ports; elsewhere the endpoints must be spelled out.
+  storage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob_port/$account;QueueEndpoint=http://127.0.0.1:$queue_port/$account;TableEndpoint=http://127.0.0.1:$table_port/$account;"
 fi
 
 export ASPNETCORE_ENVIRONMENT=Development
-export Storage__ConnectionString="UseDevelopmentStorage=true"
-export LocalQueue__Name="${LocalQueue__Name:-payment-notifications}"
+export Storage__ConnectionString="$storage"
+export LocalQueue__Name="$queue_name"
 secret0=$(cat .dev/dev-qoinhub/client-secret.txt)
 secret1=$(cat .dev/dev-qoinhub-2/client-secret.txt)
 export Partners__0__ClientId=dev-qoinhub
@@ -48,18 +191,45 @@ export Partners__1__ClientId=dev-qoinhub-2
 export Partners__1__PublicKeys__0="$root/.dev/dev-qoinhub-2/public.pem"
 export Partners__1__ClientSecrets__0="$secret1"
 
+echo "==> starting the app on http://127.0.0.1:$port"
+dotnet "$app_dll" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions" &
+app_pid=$!
+for _ in $(seq 1 300); do
+  kill -0 "$app_pid" 2>/dev/null || break
+  listening "$port" && break
+  sleep 0.2
+done
+if ! kill -0 "$app_pid" 2>/dev/null; then
+  status=0
+  wait "$app_pid" || status=$?
+  app_pid=""
+  fail "the app exited with code $status before listening on port $port (its output is above)."
+fi
+
+# The simulator's commands as the README gives them, plus what differs from the defaults.
+base_url_option=""
+[ "$port" = 7071 ] || base_url_option=" --base-url http://127.0.0.1:$port"
+storage_option=""
+[ "$storage" = "UseDevelopmentStorage=true" ] || storage_option=" --queue-connection-string \"$storage\""
+peek_queue_option=""
+[ "$queue_name" = payment-notifications ] || peek_queue_option=" --queue-name $queue_name"
+
 cat <<MSG
 
 QoinHub merchant callbacks on http://127.0.0.1:$port
   POST http://127.0.0.1:$port/api/v1.0/access-token/b2b
   POST http://127.0.0.1:$port/api/v1.0/debit/notify
 Development partners: dev-qoinhub, dev-qoinhub-2 (keys and secrets in .dev/)
-Notifications go to the Azurite queue '$LocalQueue__Name' (UseDevelopmentStorage=true).
+Azurite on 127.0.0.1: blob $blob_port, queue $queue_port, table $table_port ($azurite_note)
+Storage connection string (the app's Storage__ConnectionString; the key is Azurite's public development key):
+  $storage
+Notifications go to the queue '$queue_name'.
 
-In another terminal, play QoinHub:
-  dotnet tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll token
-  dotnet tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll notify --status 00
-  dotnet tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll conformance
+In another terminal, from the repository root, play QoinHub:
+  dotnet $simulator_dll notify --queue-name $queue_name$base_url_option$storage_option
+  dotnet $simulator_dll conformance --queue-connection-string "$storage" --queue-name $queue_name$base_url_option
+  dotnet $simulator_dll queue peek$peek_queue_option$storage_option
+
 MSG
 
-dotnet src/Functions/bin/Release/net10.0/QoinHub.Merchant.Functions.dll --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions"
+wait "$app_pid"

@@ -134,6 +134,25 @@ public sealed class DeploymentPackageTests
     }
 
     [Fact]
+    public async Task Package_holds_no_symbols_xml_docs_or_static_web_asset_manifests()
+    {
+        var package = await DeploymentPackage.BuildAsync();
+
+        // An XML file named after an assembly beside it is that assembly's documentation.
+        var assemblies = package.Files.Where(f => f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).Select(f => f[..^4]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unneeded = package.Files.Where(f =>
+            f.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase) ||
+            (f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && assemblies.Contains(f[..^4])) ||
+            Path.GetFileName(f).Contains(".staticwebassets", StringComparison.OrdinalIgnoreCase) ||
+            Path.GetFileName(f) is "web.config" or "appsettings.Development.json").ToList();
+        Assert.True(unneeded.Count == 0, $"The package holds files the app never reads at run time: {string.Join(", ", unneeded)}");
+
+        // What the host does need to start the app stays.
+        Assert.Contains($"{AppFolder}/QoinHub.Merchant.Functions.deps.json", package.Files);
+        Assert.Contains($"{AppFolder}/QoinHub.Merchant.Functions.runtimeconfig.json", package.Files);
+    }
+
+    [Fact]
     public async Task Script_leaves_the_unzipped_site_folder_azd_deploys()
     {
         var package = await DeploymentPackage.BuildAsync();

@@ -18,7 +18,7 @@ public static class ConformanceCommand
         {
             Description = $"Credentials directory of a second registered partner (default {DefaultOtherCredentials} if present); without it the other-partner check is skipped",
         };
-        var queueConnectionString = new Option<string?>("--queue-connection-string") { Description = "Connection string of the storage account of the app's local queue (enables the queue checks)" };
+        var queueConnectionString = new Option<string?>("--queue-connection-string") { Description = "Connection string of the storage account of the app's local queue (enables the queue checks; the queue is left as found)" };
         var queueName = new Option<string?>("--queue-name") { Description = "The app's local queue (LocalQueue__Name)" };
         var report = new Option<string?>("--report") { Description = "Write the results as JSON to this file" };
         var sensitiveOut = new Option<string?>("--sensitive-out") { Description = "Write every token, signature and secret the run used to this file (to search the app's logs for them)" };
@@ -38,7 +38,7 @@ public static class ConformanceCommand
             var queue = (result.GetValue(queueConnectionString), result.GetValue(queueName)) switch
             {
                 (null, null) => null,
-                ({ } cs, { } name) => new QueueAccess(cs, name),
+                ({ } cs, { } name) => QueueCommand.Checked(new QueueAccess(cs, name)),
                 _ => throw new UsageException("The queue checks need both --queue-connection-string and --queue-name."),
             };
             if (result.GetValue(maxBodyBytes) <= 0)

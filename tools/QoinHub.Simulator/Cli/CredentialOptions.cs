@@ -19,7 +19,7 @@ public sealed class CredentialOptions
 
     public Option<string?> ClientId { get; } = new("--client-id") { Description = "The client id (X-CLIENT-KEY, X-PARTNER-ID)" };
 
-    public Option<string?> PrivateKey { get; } = new("--private-key") { Description = "PEM file of the RSA private key that signs token requests" };
+    public Option<string?> PrivateKey { get; } = new("--private-key") { Description = "PEM file of the RSA private key that signs token requests, instead of --credentials (needs --client-id; notifications also need the client secret)" };
 
     public Option<string?> ClientSecret { get; } = new("--client-secret") { Description = "The client secret (prefer --client-secret-file: arguments are visible to other users)" };
 
@@ -35,7 +35,11 @@ public sealed class CredentialOptions
         command.Options.Add(ClientSecretFile);
     }
 
-    public SimulatedPartner Resolve(ParseResult result)
+    /// <summary>
+    /// The partner the options name. A token request is signed with the private key alone, so
+    /// <c>token</c> passes <paramref name="clientSecretRequired"/> false and needs no secret.
+    /// </summary>
+    public SimulatedPartner Resolve(ParseResult result, bool clientSecretRequired = true)
     {
         ArgumentNullException.ThrowIfNull(result);
         var secretValue = result.GetValue(ClientSecret);
@@ -49,9 +53,14 @@ public sealed class CredentialOptions
         if (result.GetValue(PrivateKey) is { } privateKey)
         {
             var clientId = result.GetValue(ClientId) ?? throw new UsageException("--private-key needs --client-id.");
-            return PartnerFiles.Create(clientId, privateKey, secret ?? throw new UsageException("--private-key needs --client-secret or --client-secret-file."));
+            if (secret is null && clientSecretRequired)
+            {
+                throw new UsageException("Signing notifications needs the client secret: pass --client-secret-file (or --client-secret) with --private-key.");
+            }
+
+            return PartnerFiles.Create(clientId, privateKey, secret);
         }
 
-        return PartnerFiles.LoadDirectory(result.GetValue(Directory)!, result.GetValue(ClientId), secret);
+        return PartnerFiles.LoadDirectory(result.GetValue(Directory)!, result.GetValue(ClientId), secret, clientSecretRequired);
     }
 }

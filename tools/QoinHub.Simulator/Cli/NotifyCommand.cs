@@ -43,6 +43,7 @@ public static class NotifyCommand
         command.SetAction((result, cancellationToken) => SimulatorCommandLine.GuardAsync(async () =>
         {
             using var partner = credentialOptions.Resolve(result);
+            var queue = result.GetValue(queueName) is { } name ? QueueCommand.Checked(new QueueAccess(result.GetValue(queueConnectionString)!, name)) : null;
             var (endpoint, http) = endpointOptions.Create(result, clock);
             using (http)
             {
@@ -76,9 +77,7 @@ public static class NotifyCommand
                     return ExitCodes.Failure;
                 }
 
-                return result.GetValue(queueName) is { } queue
-                    ? await ShowQueuedAsync(new QueueAccess(result.GetValue(queueConnectionString)!, queue), partner.ClientId, spec.ExternalId, cancellationToken)
-                    : ExitCodes.Success;
+                return queue is null ? ExitCodes.Success : await ShowQueuedAsync(queue, partner.ClientId, spec.ExternalId, cancellationToken);
             }
         }));
         return command;

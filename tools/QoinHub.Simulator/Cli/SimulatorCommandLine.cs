@@ -9,13 +9,14 @@ public static class SimulatorCommandLine
 {
     public static async Task<int> InvokeAsync(string[] args, TimeProvider clock)
     {
-        var root = new RootCommand("Plays QoinHub against a merchant's SNAP callbacks: access token, payment notifications, conformance checks and load.")
+        var root = new RootCommand("Plays QoinHub against a merchant's SNAP callbacks: access token, payment notifications, conformance checks and load; shows what reached the local queue.")
         {
             DevKeysCommand.Create(),
             TokenCommand.Create(clock),
             NotifyCommand.Create(clock),
             ConformanceCommand.Create(clock),
             LoadCommand.Create(clock),
+            QueueCommand.Create(),
         };
 
         var parsed = root.Parse(args);

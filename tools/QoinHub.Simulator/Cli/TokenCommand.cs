@@ -17,7 +17,8 @@ public static class TokenCommand
         credentialOptions.AddTo(command);
         command.SetAction((result, cancellationToken) => SimulatorCommandLine.GuardAsync(async () =>
         {
-            using var partner = credentialOptions.Resolve(result);
+            // A token request is signed with the private key alone: --client-id and --private-key suffice.
+            using var partner = credentialOptions.Resolve(result, clientSecretRequired: false);
             var (endpoint, http) = endpointOptions.Create(result, clock);
             using (http)
             {

@@ -13,31 +13,38 @@ public static class PartnerFiles
     public const string PublicKey = "public.pem";
     public const string ClientSecret = "client-secret.txt";
 
-    /// <summary>Loads a credentials directory; <paramref name="clientId"/> and <paramref name="clientSecret"/> override what it holds.</summary>
-    public static SimulatedPartner LoadDirectory(string directory, string? clientId = null, string? clientSecret = null)
+    /// <summary>
+    /// Loads a credentials directory; <paramref name="clientId"/> and <paramref name="clientSecret"/> override what it holds.
+    /// Without <paramref name="clientSecretRequired"/>, a directory without a secret file yields a partner without a secret.
+    /// </summary>
+    public static SimulatedPartner LoadDirectory(string directory, string? clientId = null, string? clientSecret = null, bool clientSecretRequired = true)
     {
         var full = Path.GetFullPath(directory);
         if (!Directory.Exists(full))
         {
             throw new CredentialsException(
                 $"The credentials directory {full} does not exist. Run 'dev-keys' to create development credentials, " +
-                "or pass --credentials <dir>, or --client-id with --private-key and --client-secret(-file).");
+                "or pass --credentials <dir>, or --client-id with --private-key (and, to sign notifications, --client-secret-file).");
         }
 
-        return Create(
-            clientId ?? new DirectoryInfo(full).Name,
-            Path.Combine(full, PrivateKey),
-            clientSecret ?? ReadSecret(Path.Combine(full, ClientSecret)));
+        var secretFile = Path.Combine(full, ClientSecret);
+        if (clientSecret is null && (clientSecretRequired || File.Exists(secretFile)))
+        {
+            clientSecret = ReadSecret(secretFile);
+        }
+
+        return Create(clientId ?? new DirectoryInfo(full).Name, Path.Combine(full, PrivateKey), clientSecret);
     }
 
-    public static SimulatedPartner Create(string clientId, string privateKeyFile, string clientSecret)
+    /// <summary>A partner from a private key file; <paramref name="clientSecret"/> null when only token requests are made.</summary>
+    public static SimulatedPartner Create(string clientId, string privateKeyFile, string? clientSecret)
     {
         if (string.IsNullOrWhiteSpace(clientId))
         {
             throw new CredentialsException("The client id is empty.");
         }
 
-        if (string.IsNullOrEmpty(clientSecret))
+        if (clientSecret is { Length: 0 })
         {
             throw new CredentialsException("The client secret is empty.");
         }
