@@ -19,6 +19,10 @@ dotnet test QoinHub.Merchant.slnx -c Release \
   --logger "trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" || status=$?
 
+# Each test run starts its own in-memory Azurite; one whose test host was killed (a timed-out
+# test, for instance) outlives it. Stop those of this checkout, never a run-local one (--location).
+pkill -f "$(pwd)/node_modules/.bin/azurite --inMemoryPersistence" 2>/dev/null || true
+
 # One closing line over all test projects, read from the TRX files.
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
