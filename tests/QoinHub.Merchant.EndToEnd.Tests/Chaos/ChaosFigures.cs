@@ -26,7 +26,7 @@ internal sealed class ChaosFigures(IReadOnlyList<SentNotification> sent, IReadOn
             $"sent: {sent.Count} notifications ({sent.Count(n => n.Duplicate)} duplicates) in {Requests} requests; " +
             $"answered 2xx: {sent.Count(n => n.Accepted)}; 5xx (or no answer): {FailedAnswers} answers; " +
             $"retried: {sent.Count(n => n.Retried)} notifications ({sent.Sum(n => n.Answers.Count - 1)} retries), {sent.Count(n => n.Failed && n.Retried)} still 5xx after retrying; " +
-            $"never-retried 5xx: {neverRetried.Count} ({neverRetriedRecorded} recorded by the ledger, so published by the relay; {neverRetried.Count - neverRetriedRecorded} never recorded); " +
+            $"never-retried 5xx: {neverRetried.Count} ({neverRetriedRecorded} recorded by the ledger, which the relay must publish; {neverRetried.Count - neverRetriedRecorded} never recorded); " +
             $"other answers: {sent.Count(n => !n.Accepted && !n.Failed)}\n" +
             $"ledger: {records.Count} records, {records.Count(r => r.State == "Published")} published; relay published {relayPublished}; " +
             $"queue: {queue.Count} messages, {distinctIds} distinct message ids, {queue.Count - distinctIds} duplicates (at least once)");
