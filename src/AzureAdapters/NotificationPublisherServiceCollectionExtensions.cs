@@ -17,6 +17,8 @@ public static class NotificationPublisherServiceCollectionExtensions
     /// <c>ServiceBus:ConnectionString</c> (SAS) is set, with <c>ServiceBus:QueueName</c>; otherwise the
     /// storage queue <c>LocalQueue:Name</c> on the storage account, reached as
     /// <see cref="StorageOptions.Queues"/> says. Managed identity uses the registered <see cref="TokenCredential"/>.
+    /// <c>ServiceBus:Endpoint</c>, when set, is where Service Bus requests go instead of
+    /// <c>https://{namespace}/</c> (a private endpoint's name, a local stand-in); plain http only to a loopback address.
     /// </summary>
     /// <exception cref="InvalidOperationException">The settings are incomplete or malformed; the message names the setting.</exception>
     public static IServiceCollection AddNotificationPublisher(this IServiceCollection services, IConfiguration configuration)
@@ -33,6 +35,7 @@ public static class NotificationPublisherServiceCollectionExtensions
             FullyQualifiedNamespace = NullIfBlank(serviceBus["FullyQualifiedNamespace"]),
             ConnectionString = NullIfBlank(serviceBus["ConnectionString"]),
             QueueName = NullIfBlank(serviceBus["QueueName"]),
+            Endpoint = ServiceBusEndpoint(NullIfBlank(serviceBus["Endpoint"])),
         };
 
         if (serviceBusOptions.FullyQualifiedNamespace is not null || serviceBusOptions.ConnectionString is not null)
@@ -66,6 +69,24 @@ public static class NotificationPublisherServiceCollectionExtensions
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The base address of Service Bus requests (the queue's path is added to it), or null for <c>https://{namespace}/</c>.</summary>
+    private static Uri? ServiceBusEndpoint(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri)
+            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            throw new InvalidOperationException("ServiceBus:Endpoint must be an absolute https:// URI without query (plain http:// only to a loopback address).");
+        }
+
+        return uri;
+    }
 
     /// <summary>Lets the startup check build a client without resolving the real credential; it is never asked for a token.</summary>
     private sealed class PlaceholderCredential : TokenCredential

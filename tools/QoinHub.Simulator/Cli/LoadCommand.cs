@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using QoinHub.Simulator.Conformance;
 using QoinHub.Simulator.Load;
 using QoinHub.Simulator.Output;
@@ -22,15 +25,29 @@ public static class LoadCommand
         var duplicates = new Option<double>("--duplicates") { Description = "Percentage (0-100) of notifications that resend an earlier one unchanged", DefaultValueFactory = _ => 0 };
         var report = new Option<string?>("--report") { Description = "Write the figures and the accepted notifications' ids as JSON to this file" };
         var sensitiveOut = new Option<string?>("--sensitive-out") { Description = "Write every token, signature and secret the run used to this file" };
+        var retries = new Option<int>("--retries")
+        {
+            Description = "Retry a notification answered 5xx (or not at all) with the same X-EXTERNAL-ID up to a number of times drawn per notification from 0 to this (0: never); refused token requests are waited out",
+            DefaultValueFactory = _ => 0,
+        };
+        var retryDelay = new Option<string>("--retry-delay") { Description = "Pause before each retry (e.g. 500ms, 2s)", DefaultValueFactory = _ => "1s" };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the per-notification retry draws (default: random, printed)" };
+        var notificationsOut = new Option<string?>("--notifications-out") { Description = "Write every notification with all its answers and the final one to this file, one JSON object per line" };
         var command = new Command("load", "Sends signed notifications at a concurrency and reports throughput, latency percentiles and answers by code")
         {
-            count, duration, concurrency, duplicates, report, sensitiveOut,
+            count, duration, concurrency, duplicates, report, sensitiveOut, retries, retryDelay, seed, notificationsOut,
         };
         endpointOptions.AddTo(command);
         credentialOptions.AddTo(command);
         command.SetAction((result, cancellationToken) => SimulatorCommandLine.GuardAsync(async () =>
         {
-            var settings = ReadSettings(result.GetValue(count), result.GetValue(duration), result.GetValue(concurrency), result.GetValue(duplicates));
+            var settings = ReadSettings(result.GetValue(count), result.GetValue(duration), result.GetValue(concurrency), result.GetValue(duplicates)) with
+            {
+                MaxRetries = result.GetValue(retries) is var maxRetries and >= 0 and <= 100 ? maxRetries : throw new UsageException("--retries must be between 0 and 100."),
+                RetryDelay = Durations.TryParse(result.GetValue(retryDelay), out var delay) ? delay : throw new UsageException($"--retry-delay '{result.GetValue(retryDelay)}' is not a duration such as 500ms or 2s."),
+                Seed = result.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue),
+                RecordNotifications = result.GetValue(notificationsOut) is not null,
+            };
             using var partner = credentialOptions.Resolve(result);
             var (endpoint, http) = endpointOptions.Create(result, clock, settings.Concurrency);
             using (http)
@@ -42,7 +59,8 @@ public static class LoadCommand
                 var progress = new ProgressLine(Console.Error);
                 Console.Out.WriteLine($"Load against {endpoint.BaseUrl} as {partner.ClientId}: " +
                     $"{(settings.Count is { } n ? n.ToString(CultureInfo.InvariantCulture) + " notifications" : "notifications")}" +
-                    $"{(settings.Duration is { } d ? $" for {d.TotalSeconds:0.#} s" : string.Empty)}, concurrency {settings.Concurrency}, {settings.DuplicateShare * 100:0.#}% duplicates");
+                    $"{(settings.Duration is { } d ? $" for {d.TotalSeconds:0.#} s" : string.Empty)}, concurrency {settings.Concurrency}, {settings.DuplicateShare * 100:0.#}% duplicates" +
+                    (settings.MaxRetries > 0 ? $", 5xx retried up to {settings.MaxRetries} times (seed {settings.Seed})" : string.Empty));
                 LoadResult outcome;
                 try
                 {
@@ -61,6 +79,11 @@ public static class LoadCommand
                         outcome.Elapsed.TotalSeconds, outcome.RequestsPerSecond, outcome.Latency, outcome.Answers, outcome.TokensObtained,
                         [.. outcome.Accepted.Select(ReportedNotification.From)])
                         .WriteTo(reportPath);
+                }
+
+                if (result.GetValue(notificationsOut) is { } notificationsPath)
+                {
+                    WriteNotifications(notificationsPath, outcome.Notifications);
                 }
 
                 if (result.GetValue(sensitiveOut) is { } sensitivePath)
@@ -102,7 +125,7 @@ public static class LoadCommand
 
     private static void Write(TextWriter output, LoadResult outcome, LoadSettings settings)
     {
-        output.WriteLine($"requests:    {outcome.Requests} ({outcome.Distinct} distinct, {outcome.Duplicates} duplicates), concurrency {settings.Concurrency}");
+        output.WriteLine($"requests:    {outcome.Requests} ({outcome.Distinct} distinct, {outcome.Duplicates} duplicates{(settings.MaxRetries > 0 ? $", {outcome.Retries} retries" : string.Empty)}), concurrency {settings.Concurrency}");
         output.WriteLine(FormattableString.Invariant($"elapsed:     {outcome.Elapsed.TotalSeconds:0.00} s"));
         output.WriteLine(FormattableString.Invariant($"throughput:  {outcome.RequestsPerSecond:0.0} requests/s"));
         output.WriteLine(FormattableString.Invariant(
@@ -115,5 +138,21 @@ public static class LoadCommand
         }
 
         output.WriteLine($"accepted:    {outcome.Accepted.Count} distinct notifications answered {LoadResult.AcceptedOutcome}");
+        if (settings.MaxRetries > 0)
+        {
+            var finals = outcome.Finals;
+            output.WriteLine($"retried:     {outcome.Retries} retries (up to {settings.MaxRetries} per notification, seed {settings.Seed}); {outcome.TokenRefusals} token requests refused and waited out");
+            output.WriteLine($"finally:     {finals.Accepted} answered {LoadResult.AcceptedOutcome}, {finals.FailedAfterRetries} 5xx after retries, {finals.FailedNeverRetried} 5xx never retried, {finals.Other} other");
+        }
+    }
+
+    /// <summary>Writes one JSON object per notification and line (JSON Lines), replacing the file.</summary>
+    private static void WriteNotifications(string path, IReadOnlyList<NotificationOutcome> notifications)
+    {
+        using var writer = new StreamWriter(Path.GetFullPath(path), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        foreach (var notification in notifications)
+        {
+            writer.WriteLine(JsonSerializer.Serialize(notification, OutcomeJsonContext.Default.NotificationOutcome));
+        }
     }
 }
