@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Health;
 using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.AzureAdapters.StorageQueues;
 using QoinHub.Merchant.AzureAdapters.Tables;
@@ -19,6 +20,8 @@ public static class NotificationPublisherServiceCollectionExtensions
     /// <see cref="StorageOptions.Queues"/> says. Managed identity uses the registered <see cref="TokenCredential"/>.
     /// <c>ServiceBus:Endpoint</c>, when set, is where Service Bus requests go instead of
     /// <c>https://{namespace}/</c> (a private endpoint's name, a local stand-in); plain http only to a loopback address.
+    /// The publisher is registered as its own type too, and as the health check of the publish target,
+    /// so the check goes exactly where the messages go.
     /// </summary>
     /// <exception cref="InvalidOperationException">The settings are incomplete or malformed; the message names the setting.</exception>
     public static IServiceCollection AddNotificationPublisher(this IServiceCollection services, IConfiguration configuration)
@@ -42,11 +45,13 @@ public static class NotificationPublisherServiceCollectionExtensions
         {
             // Fail at startup, not at the first notification.
             var target = ServiceBusTarget.From(serviceBusOptions);
-            services.AddSingleton<INotificationPublisher>(provider => new ServiceBusRestPublisher(
+            services.AddSingleton(provider => new ServiceBusRestPublisher(
                 serviceBusOptions,
                 target.SharedAccessKey is null ? provider.GetRequiredService<TokenCredential>() : null,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<ServiceBusRestPublisher>>()));
+            services.AddSingleton<INotificationPublisher>(provider => provider.GetRequiredService<ServiceBusRestPublisher>());
+            services.AddSingleton<IDependencyCheck>(provider => provider.GetRequiredService<ServiceBusRestPublisher>());
             return services;
         }
 
@@ -61,10 +66,12 @@ public static class NotificationPublisherServiceCollectionExtensions
         // Builds the client now (it does no I/O) so that a bad queue name or connection string stops startup.
         _ = StorageQueuePublisher.CreateQueueClient(storageOptions, storageOptions.QueueServiceUri is null ? null : PlaceholderCredential.Instance);
 
-        services.AddSingleton<INotificationPublisher>(provider => new StorageQueuePublisher(
+        services.AddSingleton(provider => new StorageQueuePublisher(
             storageOptions,
             storageOptions.QueueServiceUri is null ? null : provider.GetRequiredService<TokenCredential>(),
             provider.GetRequiredService<ILogger<StorageQueuePublisher>>()));
+        services.AddSingleton<INotificationPublisher>(provider => provider.GetRequiredService<StorageQueuePublisher>());
+        services.AddSingleton<IDependencyCheck>(provider => provider.GetRequiredService<StorageQueuePublisher>());
         return services;
     }
 

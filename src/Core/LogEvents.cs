@@ -3,7 +3,8 @@ namespace QoinHub.Merchant;
 /// <summary>
 /// Every log event id of the app, in one list so that none is used twice (a test checks every
 /// <c>[LoggerMessage]</c> of the app's assemblies against each other). Ranges: 1xxx host,
-/// 2xxx SNAP calls, 3xxx tokens, 4xxx notifications, 5xxx partners, 6xxx publishing, 7xxx storage.
+/// 2xxx SNAP calls, 3xxx tokens, 4xxx notifications, 5xxx partners, 6xxx publishing, 7xxx storage,
+/// 8xxx health checks.
 /// </summary>
 public static class LogEvents
 {
@@ -42,4 +43,6 @@ public static class LogEvents
     public const int StorageQueuePublished = 6101;
     public const int StorageQueueFailed = 6102;
     public const int StorageQueueCannotCreate = 6103;
+
+    public const int HealthDependencyDown = 8001;
 }

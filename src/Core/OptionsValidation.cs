@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Health;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Retention;
 using QoinHub.Merchant.Snap;
@@ -6,20 +7,23 @@ using QoinHub.Merchant.Snap;
 namespace QoinHub.Merchant;
 
 /// <summary>
-/// Checks the <c>Snap</c>, <c>Outbox</c> and <c>Retention</c> settings at start-up (they are
+/// Checks the <c>Snap</c>, <c>Outbox</c>, <c>Retention</c> and <c>Health</c> settings at start-up (they are
 /// validated on start), so that a negative duration or an impossible limit stops the app with a
 /// message naming the setting, never its value, instead of misbehaving later.
 /// </summary>
 internal sealed class SettingsValidation :
     IValidateOptions<SnapOptions>,
     IValidateOptions<OutboxOptions>,
-    IValidateOptions<RetentionOptions>
+    IValidateOptions<RetentionOptions>,
+    IValidateOptions<HealthOptions>
 {
     public ValidateOptionsResult Validate(string? name, SnapOptions options) => Result(SnapProblems(options));
 
     public ValidateOptionsResult Validate(string? name, OutboxOptions options) => Result(OutboxProblems(options));
 
     public ValidateOptionsResult Validate(string? name, RetentionOptions options) => Result(options.Problems());
+
+    public ValidateOptionsResult Validate(string? name, HealthOptions options) => Result(HealthProblems(options));
 
     private static IEnumerable<string> SnapProblems(SnapOptions options)
     {
@@ -62,6 +66,14 @@ internal sealed class SettingsValidation :
         if (options.ClaimLease <= TimeSpan.Zero)
         {
             yield return "Outbox:ClaimLease must be more than zero";
+        }
+    }
+
+    private static IEnumerable<string> HealthProblems(HealthOptions options)
+    {
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout > HealthOptions.MaximumTimeout)
+        {
+            yield return $"{HealthOptions.SectionName}:Timeout must be more than zero and at most {HealthOptions.MaximumTimeout.TotalSeconds:0} seconds";
         }
     }
 

@@ -14,7 +14,13 @@ public static class FunctionRoutes
 
     public static readonly FunctionRoute PaymentNotificationDebit = new("PaymentNotificationDebit", "v1.0/debit/notify");
 
-    public static IReadOnlyList<FunctionRoute> All { get; } = [AccessTokenB2B, PaymentNotificationDebit];
+    /// <summary>
+    /// The dependency health report (<c>GET /api/health</c>). Behind a function key in Azure: it tells
+    /// which dependency is down, which is nobody else's business. <c>GET /</c> stays the cheap readiness probe.
+    /// </summary>
+    public static readonly FunctionRoute Health = new("Health", "health", Method: "get", AuthLevel: "function");
+
+    public static IReadOnlyList<FunctionRoute> All { get; } = [AccessTokenB2B, PaymentNotificationDebit, Health];
 
     /// <summary>Publishes recorded notifications that no request published (every minute).</summary>
     public static readonly TimerFunction OutboxRelay = new("OutboxRelay", "0 */1 * * * *");
@@ -34,8 +40,12 @@ public sealed record TimerFunction(string FunctionName, string Schedule)
     public string Path => "/" + FunctionName;
 }
 
-/// <summary>An HTTP-triggered function: its folder name and its route without the <c>api</c> prefix.</summary>
-public sealed record FunctionRoute(string FunctionName, string Route)
+/// <summary>
+/// An HTTP-triggered function: its folder name, its route without the <c>api</c> prefix, its one
+/// method and the host's <c>authLevel</c> (<c>anonymous</c>: callers prove themselves by signature;
+/// <c>function</c>: the host asks for a function key).
+/// </summary>
+public sealed record FunctionRoute(string FunctionName, string Route, string Method = "post", string AuthLevel = "anonymous")
 {
     /// <summary>The path callers use and the host forwards unchanged, e.g. <c>/api/v1.0/debit/notify</c>.</summary>
     public string Path => "/" + FunctionRoutes.RoutePrefix + "/" + Route;

@@ -18,6 +18,7 @@ try
     // The Functions host waits for the custom handler to answer before forwarding requests.
     app.MapGet("/", () => TypedResults.Ok("ready"));
     app.MapSnapCallbacks();
+    app.MapHealth();
     app.MapTimerFunctions();
     await app.StartAsync();
 }

@@ -56,7 +56,7 @@ public sealed class DeploymentPackageTests
     }
 
     [Fact]
-    public async Task Every_route_in_code_has_a_function_folder_declaring_the_same_anonymous_post_route()
+    public async Task Every_route_in_code_has_a_function_folder_declaring_the_same_route_method_and_auth_level()
     {
         var package = await DeploymentPackage.BuildAsync();
 
@@ -69,12 +69,24 @@ public sealed class DeploymentPackageTests
             var trigger = Assert.Single(bindings, b => b["type"]?.GetValue<string>() == "httpTrigger");
             Assert.Equal("in", trigger["direction"]!.GetValue<string>());
             Assert.Equal(route.Route, trigger["route"]!.GetValue<string>());
-            Assert.Equal("anonymous", trigger["authLevel"]!.GetValue<string>());
-            Assert.Equal(["post"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()));
+            Assert.Equal(route.AuthLevel, trigger["authLevel"]!.GetValue<string>());
+            Assert.Equal([route.Method], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()));
             var output = Assert.Single(bindings, b => b["type"]?.GetValue<string>() == "http");
             Assert.Equal("out", output["direction"]!.GetValue<string>());
             Assert.Equal(2, bindings.Count);
         }
+    }
+
+    [Fact]
+    public async Task Health_function_in_the_zip_asks_for_a_function_key()
+    {
+        var package = await DeploymentPackage.BuildAsync();
+
+        var trigger = JsonNode.Parse(package.Read("Health/function.json"))!["bindings"]!.AsArray()
+            .Select(b => b!.AsObject()).Single(b => b["type"]?.GetValue<string>() == "httpTrigger");
+        Assert.Equal("function", trigger["authLevel"]!.GetValue<string>());
+        Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal("health", trigger["route"]!.GetValue<string>());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Health;
 
 namespace QoinHub.Merchant.AzureAdapters.KeyVault;
 
@@ -15,7 +16,7 @@ public static class PartnerDirectoryServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IPartnerDirectory"/> as a singleton: <see cref="KeyVaultPartnerDirectory"/> when
     /// <c>KeyVault:Uri</c> is set (with a <see cref="SecretClient"/> on the registered <see cref="TokenCredential"/>,
-    /// unless one is registered already, and a background warm-up of its cache), otherwise
+    /// unless one is registered already, a background warm-up of its cache and a health check), otherwise
     /// <see cref="ConfigurationPartnerDirectory"/>.
     /// </summary>
     /// <exception cref="OptionsValidationException">
@@ -65,6 +66,8 @@ public static class PartnerDirectoryServiceCollectionExtensions
             provider.GetRequiredService<ILogger<KeyVaultPartnerDirectory>>()));
         services.AddSingleton<IPartnerDirectory>(provider => provider.GetRequiredService<KeyVaultPartnerDirectory>());
         services.AddHostedService<PartnerDirectoryWarmUp>();
+        var probedSecret = PartnerSecretNames.For(options.Partners[0].ClientId).PublicKeys;
+        services.AddSingleton<IDependencyCheck>(provider => new KeyVaultHealthCheck(provider.GetRequiredService<SecretClient>(), probedSecret));
         return services;
     }
 }

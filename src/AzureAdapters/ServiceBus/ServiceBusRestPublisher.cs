@@ -3,6 +3,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Health;
 
 namespace QoinHub.Merchant.AzureAdapters.ServiceBus;
 
@@ -10,10 +11,11 @@ namespace QoinHub.Merchant.AzureAdapters.ServiceBus;
 /// Sends each notification to a Service Bus queue through the REST API
 /// (<c>POST https://{namespace}/{queue}/messages</c>, 201 = accepted) on an Azure.Core pipeline
 /// with retries, authenticated with Microsoft Entra ID (managed identity) or a SAS key. Used
-/// because the Azure.Messaging.ServiceBus package is not available to this project.
+/// because the Azure.Messaging.ServiceBus package is not available to this project. Its health
+/// check reads the queue's description with the same authentication (<see cref="CheckAsync"/>).
 /// Thread-safe; register one instance.
 /// </summary>
-public sealed partial class ServiceBusRestPublisher : INotificationPublisher
+public sealed partial class ServiceBusRestPublisher : INotificationPublisher, IDependencyCheck
 {
     /// <summary>The token scope of Service Bus data-plane calls.</summary>
     public const string Scope = "https://servicebus.azure.net/.default";
@@ -26,10 +28,14 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher
 
     private const int MaxErrorDetailLength = 512;
 
+    /// <summary>The version of the entity-management API the health check reads the queue with.</summary>
+    private const string EntityApiVersion = "2021-05";
+
     private static readonly string EnvelopeContentType = NotificationEnvelope.ContentType + "; charset=utf-8";
 
     private readonly HttpPipeline _pipeline;
     private readonly Uri _messagesUri;
+    private readonly Uri _queueUri;
     private readonly string _queueName;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -66,6 +72,7 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher
 
         var baseUri = options.Endpoint ?? new Uri($"https://{target.NamespaceHost}/");
         _messagesUri = new Uri(baseUri, EscapePath(_queueName) + "/messages");
+        _queueUri = new Uri(baseUri, EscapePath(_queueName) + "?api-version=" + EntityApiVersion);
         _pipeline = HttpPipelineBuilder.Build(
             options.ClientOptions ?? new ServiceBusRestClientOptions(),
             perCallPolicies: [],
@@ -127,6 +134,45 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher
         LogPublished(_logger, message.MessageId, _queueName, status, tries, elapsedMs);
     }
 
+    /// <summary>The name of the publish target in the health report.</summary>
+    public string Name => "serviceBus";
+
+    /// <summary>
+    /// One authenticated <c>GET</c> of the queue entity (its description; no message is sent or read),
+    /// signed as the sends are, tried once. Up when Service Bus returns the queue, or when it accepts
+    /// the credentials but refuses the read for want of a right (401/403 "… claim(s) are required"):
+    /// the deployed identity may only send (<em>Azure Service Bus Data Sender</em>), and an expired,
+    /// forged or foreign token is refused with another reason. Down on any other answer, on a 200
+    /// without the queue (Service Bus answers a read of a missing entity with an empty feed), or when
+    /// no answer comes.
+    /// </summary>
+    public async Task<DependencyCheckResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        using var http = _pipeline.CreateMessage();
+        http.ResponseClassifier = SingleTryClassifier.Instance;
+        http.Request.Method = RequestMethod.Get;
+        http.Request.Uri.Reset(_queueUri);
+        try
+        {
+            await _pipeline.SendAsync(http, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return DependencyCheckResult.Down(DependencyFailure.Describe(e));
+        }
+
+        var status = http.Response.Status;
+        var content = http.Response.Content?.ToString() ?? string.Empty;
+        return status switch
+        {
+            200 when content.Contains("<entry", StringComparison.OrdinalIgnoreCase) => DependencyCheckResult.Up(),
+            200 => DependencyCheckResult.Down($"HTTP 200 without queue {_queueName}: it does not exist"),
+            401 or 403 when content.Contains("claim", StringComparison.OrdinalIgnoreCase) =>
+                DependencyCheckResult.Up("credentials accepted; this identity may send but not read the queue's description"),
+            _ => DependencyCheckResult.Down(DependencyFailure.Status(status, errorCode: null)),
+        };
+    }
+
     private static string BrokerPropertiesOf(NotificationMessage message)
     {
         // A CorrelationId that Service Bus would refuse must not make the notification unpublishable.
@@ -163,4 +209,14 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher
     [LoggerMessage(EventId = LogEvents.ServiceBusFailed, Level = LogLevel.Error,
         Message = "Service Bus queue {Queue} could not be reached for notification {MessageId} after {Attempts} attempt(s) in {ElapsedMs} ms")]
     private static partial void LogUnreachable(ILogger logger, string messageId, string queue, int attempts, long elapsedMs, Exception exception);
+
+    /// <summary>The health check tries once: a retry would only hide, for a while, what the check is asked to tell.</summary>
+    private sealed class SingleTryClassifier : ResponseClassifier
+    {
+        public static readonly SingleTryClassifier Instance = new();
+
+        public override bool IsRetriableResponse(HttpMessage message) => false;
+
+        public override bool IsRetriable(HttpMessage message, Exception exception) => false;
+    }
 }

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Core;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Health;
 
 namespace QoinHub.Merchant.AzureAdapters.StorageQueues;
 
@@ -9,9 +10,9 @@ namespace QoinHub.Merchant.AzureAdapters.StorageQueues;
 /// Publishes notifications to an Azure Storage queue: the local stand-in for Service Bus (Azurite),
 /// usable against a real storage account too. Messages are Base64-encoded, the encoding an Azure
 /// Functions queue trigger expects by default, and never expire. The queue is created on first use.
-/// Thread-safe; register one instance.
+/// Its health check asks for the queue's properties. Thread-safe; register one instance.
 /// </summary>
-public sealed partial class StorageQueuePublisher : INotificationPublisher
+public sealed partial class StorageQueuePublisher : INotificationPublisher, IDependencyCheck
 {
     /// <summary>
     /// Pinned so that the client never sends a newer <c>x-ms-version</c> than the emulator knows:
@@ -65,6 +66,30 @@ public sealed partial class StorageQueuePublisher : INotificationPublisher
             // Deleted since we created it: create it again and send once more.
             ForgetCreation();
             await SendAsync(message, firstTry: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The name of the publish target in the health report.</summary>
+    public string Name => "queue";
+
+    /// <summary>
+    /// Gets the queue's properties (metadata and message count; no message is read). A queue that does
+    /// not exist (404 <c>QueueNotFound</c>) counts as up: the service answered, and the first publish creates it.
+    /// </summary>
+    public async Task<DependencyCheckResult> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            return DependencyCheckResult.Up();
+        }
+        catch (RequestFailedException e) when (IsQueueNotFound(e))
+        {
+            return DependencyCheckResult.Up($"queue {_queue.Name} does not exist yet; the first publish creates it");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return DependencyCheckResult.Down(DependencyFailure.Describe(e));
         }
     }
 

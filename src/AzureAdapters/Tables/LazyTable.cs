@@ -16,6 +16,9 @@ public sealed class LazyTable(TableClient client) : IDisposable
 
     public string Name => client.Name;
 
+    /// <summary>The client as it is, whether or not the table was created: for a check that must not create it.</summary>
+    internal TableClient Client => client;
+
     /// <summary>Runs <paramref name="operation"/> on the table, creating it first if needed and once more if it has gone.</summary>
     public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {

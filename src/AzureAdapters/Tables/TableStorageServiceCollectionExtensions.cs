@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Health;
 
 namespace QoinHub.Merchant.AzureAdapters.Tables;
 
@@ -21,7 +22,7 @@ public static class TableStorageServiceCollectionExtensions
     /// <summary>
     /// The token store and the notification ledger on Table Storage, reached as
     /// <see cref="StorageOptions.Tables"/> says (service URI with the registered
-    /// <see cref="TokenCredential"/>, else connection string, else Azurite).
+    /// <see cref="TokenCredential"/>, else connection string, else Azurite), and their health check.
     /// </summary>
     public static IServiceCollection AddTableStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -51,6 +52,9 @@ public static class TableStorageServiceCollectionExtensions
             new LazyTable(provider.GetRequiredService<TableServiceClient>().GetTableClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value.NotificationTable)));
         services.TryAddSingleton<ITokenStore>(provider => new TableTokenStore(provider.GetRequiredKeyedService<LazyTable>(TokenTableKey)));
         services.TryAddSingleton<INotificationLedger>(provider => new TableNotificationLedger(provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyCheck, TableHealthCheck>(provider => new TableHealthCheck(
+            provider.GetRequiredKeyedService<LazyTable>(TokenTableKey),
+            provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey))));
         return services;
     }
 }

@@ -31,11 +31,31 @@ public sealed class FunctionMetadataTests
             Assert.Equal(2, bindings.Count);
             var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "httpTrigger");
             Assert.Equal("in", trigger.GetProperty("direction").GetString());
-            Assert.Equal("anonymous", trigger.GetProperty("authLevel").GetString());
-            Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()));
+            Assert.Equal(route.AuthLevel, trigger.GetProperty("authLevel").GetString());
+            Assert.Equal([route.Method], trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()));
             Assert.Equal(route.Route, trigger.GetProperty("route").GetString());
             var output = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "http");
             Assert.Equal("out", output.GetProperty("direction").GetString());
+        }
+    }
+
+    [Fact]
+    public void SNAP_callbacks_are_anonymous_posts_and_health_is_a_get_behind_a_function_key()
+    {
+        var files = FunctionJsonFiles();
+
+        // Pinned here, not read from FunctionRoutes: QoinHub cannot send a function key, and the
+        // health report must not be public.
+        Assert.Equal(("anonymous", "post"), Trigger(files, "AccessTokenB2B"));
+        Assert.Equal(("anonymous", "post"), Trigger(files, "PaymentNotificationDebit"));
+        Assert.Equal(("function", "get"), Trigger(files, "Health"));
+        Assert.Equal("health", files["Health"].GetProperty("bindings")[0].GetProperty("route").GetString());
+        Assert.Equal("/api/health", FunctionRoutes.Health.Path);
+
+        static (string?, string?) Trigger(Dictionary<string, JsonElement> files, string function)
+        {
+            var trigger = files[function].GetProperty("bindings").EnumerateArray().Single(binding => binding.GetProperty("type").GetString() == "httpTrigger");
+            return (trigger.GetProperty("authLevel").GetString(), Assert.Single(trigger.GetProperty("methods").EnumerateArray()).GetString());
         }
     }
 
@@ -69,13 +89,16 @@ public sealed class FunctionMetadataTests
     {
         using var app = new Http.SnapAppFactory();
         var sources = app.Services.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>();
-        var posts = sources.SelectMany(source => source.Endpoints)
+        var mapped = sources.SelectMany(source => source.Endpoints)
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
-            .Where(endpoint => endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
-            .Select(endpoint => endpoint.RoutePattern.RawText!.TrimStart('/'))
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
+                .Select(method => $"{method} {endpoint.RoutePattern.RawText!.TrimStart('/')}"))
+            .Where(endpoint => endpoint != "GET ") // the readiness probe the host calls, not a function
             .Order(StringComparer.Ordinal);
         Assert.Equal(
-            FunctionRoutes.All.Select(route => route.Path.TrimStart('/')).Concat(FunctionRoutes.Timers.Select(timer => timer.Path.TrimStart('/'))).Order(StringComparer.Ordinal),
-            posts);
+            FunctionRoutes.All.Select(route => $"{route.Method.ToUpperInvariant()} {route.Path.TrimStart('/')}")
+                .Concat(FunctionRoutes.Timers.Select(timer => $"POST {timer.Path.TrimStart('/')}"))
+                .Order(StringComparer.Ordinal),
+            mapped);
     }
 }

@@ -103,8 +103,11 @@ public sealed class ServiceBusNotifyTests : IAsyncLifetime, IDisposable
         protected override void ConfigureTestServices(IServiceCollection services)
         {
             // The publisher the settings chose, pointed at the loopback broker over a transport that trusts its certificate.
+            // Replaced as its own type: the app resolves both the publisher and the publish target's health check through it.
+            services.RemoveAll<ServiceBusRestPublisher>();
             services.RemoveAll<INotificationPublisher>();
-            services.AddSingleton<INotificationPublisher>(provider =>
+            services.AddSingleton<INotificationPublisher>(provider => provider.GetRequiredService<ServiceBusRestPublisher>());
+            services.AddSingleton(provider =>
             {
                 var options = new ServiceBusPublisherOptions { ConnectionString = ConnectionString, QueueName = Queue, Endpoint = broker.BaseAddress };
                 options.ClientOptions.Transport = broker.CreateTransport();

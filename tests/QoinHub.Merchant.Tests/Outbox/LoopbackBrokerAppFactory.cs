@@ -11,11 +11,12 @@ namespace QoinHub.Merchant.Tests.Outbox;
 
 /// <summary>The app publishing with its Service Bus REST publisher to a <see cref="LoopbackServiceBus"/>.</summary>
 /// <param name="networkTimeout">How long one send may wait for the broker's answer before the publisher retries.</param>
-internal sealed class LoopbackBrokerAppFactory(LoopbackServiceBus broker, TimeSpan networkTimeout) : SnapAppFactory
+/// <param name="endpoint">Where requests go when not straight to the broker (a <see cref="TcpOutageProxy"/> in front of it).</param>
+internal sealed class LoopbackBrokerAppFactory(LoopbackServiceBus broker, TimeSpan networkTimeout, Uri? endpoint = null) : SnapAppFactory
 {
     public const int MaxRetries = 2;
     public const string Queue = "payment-notifications";
-    private const string ConnectionString = "Endpoint=sb://qoinhub-test.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VuZC1rZXktZm9yLWxvb3BiYWNrLXRlc3RzLW9ubHk=";
+    public const string ConnectionString = "Endpoint=sb://qoinhub-test.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VuZC1rZXktZm9yLWxvb3BiYWNrLXRlc3RzLW9ubHk=";
 
     public LedgerTable Ledger => new(AzuriteServer.Instance.ConnectionString, NotificationTable);
 
@@ -28,10 +29,13 @@ internal sealed class LoopbackBrokerAppFactory(LoopbackServiceBus broker, TimeSp
     protected override void ConfigureTestServices(IServiceCollection services)
     {
         // The publisher the settings chose, pointed at the loopback broker over a transport that trusts its certificate.
+        // Replaced as its own type: the app resolves both the publisher and the publish target's health check through it.
+        services.RemoveAll<ServiceBusRestPublisher>();
         services.RemoveAll<INotificationPublisher>();
-        services.AddSingleton<INotificationPublisher>(provider =>
+        services.AddSingleton<INotificationPublisher>(provider => provider.GetRequiredService<ServiceBusRestPublisher>());
+        services.AddSingleton(provider =>
         {
-            var options = new ServiceBusPublisherOptions { ConnectionString = ConnectionString, QueueName = Queue, Endpoint = broker.BaseAddress };
+            var options = new ServiceBusPublisherOptions { ConnectionString = ConnectionString, QueueName = Queue, Endpoint = endpoint ?? broker.BaseAddress };
             options.ClientOptions.Transport = broker.CreateTransport();
             options.ClientOptions.Retry.MaxRetries = MaxRetries;
             options.ClientOptions.Retry.Delay = TimeSpan.FromMilliseconds(1);

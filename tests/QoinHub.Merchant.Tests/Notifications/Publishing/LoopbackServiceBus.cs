@@ -17,8 +17,9 @@ namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 
 /// <summary>
 /// A stand-in for the Service Bus REST endpoint: Kestrel on 127.0.0.1 over HTTPS with a certificate
-/// made for this run, recording every request and answering with a scripted status (201 once the
-/// script is used up). HTTPS because the bearer-token policy refuses plain HTTP.
+/// made for this run, recording every request and answering with a scripted status (once the script
+/// is used up: 201 to a send, and to a GET the queue's description as Service Bus returns it). HTTPS
+/// because the bearer-token policy refuses plain HTTP.
 /// </summary>
 internal sealed class LoopbackServiceBus : IAsyncDisposable
 {
@@ -96,7 +97,7 @@ internal sealed class LoopbackServiceBus : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var received = new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.QueryString.Value ?? string.Empty, headers, body.ToArray());
 
-        var reply = _script.TryDequeue(out var scripted) ? scripted : Reply.Created;
+        var reply = _script.TryDequeue(out var scripted) ? scripted : HttpMethods.IsGet(context.Request.Method) ? Reply.QueueDescription : Reply.Created;
         var problem = Check?.Invoke(received);
         if (problem is not null)
         {
@@ -135,7 +136,12 @@ internal sealed class LoopbackServiceBus : IAsyncDisposable
 
         _requests.Enqueue(received with { AnsweredWith = reply.StatusCode, Problem = problem });
         context.Response.StatusCode = reply.StatusCode;
-        if (reply.StatusCode >= 400)
+        if (problem is null && reply.Body is { } scriptedBody)
+        {
+            context.Response.ContentType = reply.ContentType;
+            await context.Response.WriteAsync(scriptedBody, context.RequestAborted);
+        }
+        else if (reply.StatusCode >= 400)
         {
             context.Response.ContentType = "application/xml; charset=utf-8";
             await context.Response.WriteAsync(
@@ -172,6 +178,23 @@ internal sealed record Reply(int StatusCode, bool Hang)
     public static Reply Created { get; } = new(201, false);
 
     public static Reply Hanging { get; } = new(0, true);
+
+    /// <summary>What Service Bus answers to <c>GET /{queue}</c> when the queue exists and the caller may read it: an Atom entry.</summary>
+    public static Reply QueueDescription { get; } = WithBody(
+        200,
+        "<entry xmlns=\"http://www.w3.org/2005/Atom\"><title type=\"text\">payment-notifications</title><content type=\"application/xml\">"
+        + "<QueueDescription xmlns=\"http://schemas.microsoft.com/netservices/2010/10/servicebus/connect\"><RequiresDuplicateDetection>true</RequiresDuplicateDetection></QueueDescription>"
+        + "</content></entry>",
+        "application/atom+xml;type=entry;charset=utf-8");
+
+    /// <summary>Answers <paramref name="statusCode"/> with exactly this body.</summary>
+    public static Reply WithBody(int statusCode, string body, string contentType = "application/xml; charset=utf-8") =>
+        new(statusCode, false) { Body = body, ContentType = contentType };
+
+    /// <summary>The body to answer with, when it is not the default error document.</summary>
+    public string? Body { get; init; }
+
+    public string? ContentType { get; init; }
 
     public static Reply Status(int statusCode) => new(statusCode, false);
 

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Tests.Http;
+using QoinHub.Merchant.Tests.Notifications.Publishing;
+using QoinHub.Merchant.Tests.Outbox;
+using QoinHub.Merchant.Testing;
+
+namespace QoinHub.Merchant.Tests.Health;
+
+/// <summary>
+/// <c>GET /api/health</c> against real dependencies: Azurite's tables and queue and the loopback
+/// Service Bus stand-in, each behind a <see cref="TcpOutageProxy"/> that takes it down, black-holes it
+/// or brings it back.
+/// </summary>
+public sealed class HealthEndpointTests
+{
+    private const string HealthCategory = "QoinHub.Merchant.Health.DependencyHealth";
+
+    [Fact]
+    public async Task Health_is_200_then_503_naming_the_queue_while_Azurite_queue_is_unreachable_then_200_again()
+    {
+        await using var app = new ProxiedStorageAppFactory();
+        using var http = app.CreateClient();
+
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "queue");
+
+        app.Queues.IsUp = false;
+        var down = (await HealthProbe.GetAsync(http)).AssertUnhealthy("queue");
+        Assert.StartsWith("no response (", down.ReasonOf("queue"), StringComparison.Ordinal);
+
+        // The failure is logged as a warning naming the dependency and the reason.
+        var warning = Assert.Single(app.Logs.GetSnapshot(), record => record.Category == HealthCategory);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(LogEvents.HealthDependencyDown, warning.Id.Id);
+        Assert.Contains("queue is down (" + down.ReasonOf("queue") + ")", warning.Message, StringComparison.Ordinal);
+
+        app.Queues.IsUp = true;
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "queue");
+    }
+
+    [Fact]
+    public async Task Health_is_503_naming_the_tables_while_Azurite_tables_are_unreachable()
+    {
+        await using var app = new ProxiedStorageAppFactory();
+        using var http = app.CreateClient();
+
+        app.Tables.IsUp = false;
+        (await HealthProbe.GetAsync(http)).AssertUnhealthy("tables");
+
+        app.Tables.IsUp = true;
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "queue");
+    }
+
+    [Fact]
+    public async Task Health_is_200_then_503_naming_Service_Bus_while_the_broker_is_unreachable_then_200_again()
+    {
+        await using var broker = await LoopbackServiceBus.StartAsync();
+        await using var proxy = new TcpOutageProxy(broker.BaseAddress.Port);
+        await using var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5), new Uri($"https://127.0.0.1:{proxy.Port}/"));
+        using var http = app.CreateClient();
+
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
+
+        // One authenticated read of the queue entity, signed as a send is; nothing sent.
+        var read = Assert.Single(broker.Requests);
+        Assert.Equal(("GET", "/" + LoopbackBrokerAppFactory.Queue, "?api-version=2021-05"), (read.Method, read.Path, read.Query));
+        Assert.StartsWith("SharedAccessSignature sr=", read.Header("Authorization"), StringComparison.Ordinal);
+
+        proxy.IsUp = false;
+        (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus");
+
+        proxy.IsUp = true;
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
+        Assert.All(broker.Requests, request => Assert.Equal("GET", request.Method));
+    }
+
+    [Fact]
+    public async Task Service_Bus_answers_are_read_as_up_only_when_the_queue_is_there_or_the_credentials_were_accepted()
+    {
+        await using var broker = await LoopbackServiceBus.StartAsync();
+        await using var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5));
+        using var http = app.CreateClient();
+
+        // What Service Bus answers an identity that may send but not read entities (the deployed role).
+        broker.Script(Reply.WithBody(401, "<Error><Code>401</Code><Detail>Unauthorized access. 'Manage,EntityRead' claim(s) are required to perform this operation. TrackingId:1</Detail></Error>"));
+        var sendOnly = (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
+        Assert.Contains("may send", sendOnly.NoteOf("serviceBus"), StringComparison.Ordinal);
+
+        broker.Script(Reply.WithBody(401, "<Error><Code>401</Code><Detail>InvalidSignature: The token has an invalid signature. TrackingId:2</Detail></Error>"));
+        Assert.Equal("HTTP 401", (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"));
+
+        // A read of a missing entity: 200 with an empty feed.
+        broker.Script(Reply.WithBody(200, "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title type=\"text\">Queues</title></feed>"));
+        Assert.Contains("does not exist", (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"), StringComparison.Ordinal);
+
+        // Tried once: a retry would hide what the check is asked to tell.
+        var before = broker.Requests.Count;
+        broker.Script(Reply.Status(503), Reply.Status(503));
+        Assert.Equal("HTTP 503", (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"));
+        Assert.Equal(before + 1, broker.Requests.Count);
+
+        (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus");
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
+    }
+
+    [Fact]
+    public async Task Hung_queue_makes_health_answer_503_within_the_timeout_instead_of_hanging()
+    {
+        await using var app = new ProxiedStorageAppFactory();
+        using var timed = app.WithWebHostBuilder(builder => builder.UseSetting("Health:Timeout", "00:00:01"));
+        using var http = timed.CreateClient();
+
+        app.Queues.IsBlackHole = true;
+        var clock = Stopwatch.StartNew();
+        var hung = (await HealthProbe.GetAsync(http)).AssertUnhealthy("queue");
+        clock.Stop();
+
+        Assert.Equal("no answer within 1000 ms", hung.ReasonOf("queue"));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
+        Assert.InRange(hung.Dependency("queue").GetProperty("latencyMs").GetInt64(), 900, 4000);
+
+        app.Queues.IsBlackHole = false;
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "queue");
+    }
+
+    [Fact]
+    public async Task Health_report_and_its_logs_never_hold_the_storage_key_or_the_Service_Bus_key_or_signature()
+    {
+        string[] secrets =
+        [
+            AzuriteServer.AccountKey, "AccountKey", "SharedAccessKey", "c2VuZC1rZXktZm9yLWxvb3BiYWNrLXRlc3RzLW9ubHk=",
+            "SharedAccessSignature", "sig=", "se=", "skn=",
+        ];
+        var bodies = new List<string>();
+        var logs = new List<string>();
+
+        await using (var storage = new ProxiedStorageAppFactory())
+        {
+            using var http = storage.CreateClient();
+            bodies.Add((await HealthProbe.GetAsync(http)).Body);
+            storage.Queues.IsUp = false;
+            storage.Tables.IsUp = false;
+            bodies.Add((await HealthProbe.GetAsync(http)).AssertUnhealthy("tables", "queue").Body);
+            logs.AddRange(storage.Logs.GetSnapshot().Where(r => r.Category == HealthCategory).Select(r => r.Message + r.Exception));
+            secrets = [.. secrets, storage.StorageConnectionString];
+        }
+
+        await using (var broker = await LoopbackServiceBus.StartAsync())
+        await using (var proxy = new TcpOutageProxy(broker.BaseAddress.Port))
+        await using (var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5), new Uri($"https://127.0.0.1:{proxy.Port}/")))
+        {
+            using var http = app.CreateClient();
+            bodies.Add((await HealthProbe.GetAsync(http)).Body);
+            broker.Script(Reply.WithBody(401, "<Error><Code>401</Code><Detail>ExpiredToken: SharedAccessSignature sr=x&amp;sig=y&amp;se=1&amp;skn=send</Detail></Error>"));
+            bodies.Add((await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").Body);
+            proxy.IsUp = false;
+            bodies.Add((await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").Body);
+            logs.AddRange(app.Logs.GetSnapshot().Where(r => r.Category == HealthCategory).Select(r => r.Message + r.Exception));
+            secrets = [.. secrets, LoopbackBrokerAppFactory.ConnectionString];
+        }
+
+        Assert.Equal(4, logs.Count); // tables and queue, then Service Bus twice
+        foreach (var text in bodies.Concat(logs))
+        {
+            Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
+    public async Task Tables_and_queue_not_created_yet_count_as_up_and_the_check_does_not_create_them()
+    {
+        await using var app = new SnapAppFactory();
+        using var http = app.CreateClient();
+
+        var probe = (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "queue");
+
+        Assert.Contains(app.TokenTable, probe.NoteOf("tables"), StringComparison.Ordinal);
+        Assert.Contains(app.NotificationTable, probe.NoteOf("tables"), StringComparison.Ordinal);
+        Assert.Contains(app.QueueName, probe.NoteOf("queue"), StringComparison.Ordinal);
+        var tables = new TableServiceClient(AzuriteServer.Instance.ConnectionString);
+        await foreach (var table in tables.QueryAsync(t => t.Name == app.TokenTable || t.Name == app.NotificationTable))
+        {
+            Assert.Fail($"The health check created table {table.Name}.");
+        }
+
+        Assert.False(await new QueueClient(AzuriteServer.Instance.ConnectionString, app.QueueName).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task Readiness_probe_on_root_stays_cheap_and_answers_while_storage_is_down()
+    {
+        await using var app = new ProxiedStorageAppFactory();
+        using var http = app.CreateClient();
+        app.Tables.IsUp = false;
+        app.Queues.IsUp = false;
+
+        using var ready = await http.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("\"ready\"", await ready.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), record => record.Category == HealthCategory);
+    }
+}
