@@ -19,8 +19,21 @@ param environmentName string
 param location string
 
 @minLength(1)
-@description('QoinHub client id: the X-CLIENT-KEY / X-PARTNER-ID value QoinHub sends. Its keys and secrets are read from Key Vault under qoinhub-{clientId}-public-keys and qoinhub-{clientId}-client-secrets.')
-param qoinhubClientId string
+@description('QoinHub client ids: each an X-CLIENT-KEY / X-PARTNER-ID value QoinHub sends (one app setting Partners__{i}__ClientId each). Each one\'s keys and secrets are read from Key Vault under qoinhub-{clientId}-public-keys and qoinhub-{clientId}-client-secrets.')
+param qoinhubClientIds array
+
+@minLength(3)
+@description('E-mail address the operational alerts (publish failures, relay backlog, server errors, dead-lettered messages, forged signatures) are sent to.')
+param alertEmail string
+
+@minValue(1)
+@description('Signature refusals in 5 minutes above which the forged-signatures alert fires.')
+param signatureRefusalThreshold int = 20
+
+@minValue(1)
+@maxValue(100)
+@description('Percentage of requests answered 5xx in 5 minutes (at least 10 requests) above which the server-errors alert fires.')
+param serverErrorPercentThreshold int = 5
 
 @description('Public path of the payment notification as QoinHub calls (and signs) it. Change it only when a gateway in front of the app rewrites the path; a custom domain alone keeps it.')
 param qoinhubNotifyPath string = '/api/v1.0/debit/notify'
@@ -67,6 +80,7 @@ var storageAccountName = 'stqh${resourceToken}'
 var keyVaultName = 'kv-qh-${resourceToken}'
 var serviceBusNamespaceName = 'sb-qoinhub-${resourceToken}'
 var applicationInsightsName = 'appi-qoinhub-${resourceToken}'
+var logAnalyticsName = 'log-qoinhub-${resourceToken}'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -90,7 +104,7 @@ module monitoring 'modules/monitoring.bicep' = {
   params: {
     location: location
     tags: tags
-    logAnalyticsName: 'log-qoinhub-${resourceToken}'
+    logAnalyticsName: logAnalyticsName
     applicationInsightsName: applicationInsightsName
   }
 }
@@ -172,7 +186,7 @@ module functionApp 'modules/functionapp.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     serviceBusQueueName: serviceBus.outputs.queueName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    qoinhubClientId: qoinhubClientId
+    qoinhubClientIds: qoinhubClientIds
     notifyPath: qoinhubNotifyPath
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -180,6 +194,28 @@ module functionApp 'modules/functionapp.bicep' = {
   // The host starts as soon as the app exists; let it find its storage and Key Vault roles in place.
   dependsOn: [
     identityRoles
+  ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    actionGroupName: 'ag-qoinhub-${resourceToken}'
+    alertEmail: alertEmail
+    logAnalyticsName: logAnalyticsName
+    serviceBusNamespaceName: serviceBusNamespaceName
+    serviceBusQueueName: notificationQueueName
+    namePrefix: 'qoinhub-${resourceToken}'
+    signatureRefusalThreshold: signatureRefusalThreshold
+    serverErrorPercentThreshold: serverErrorPercentThreshold
+  }
+  // The rules refer to the workspace and the namespace by name.
+  dependsOn: [
+    monitoring
+    serviceBus
   ]
 }
 

@@ -55,8 +55,9 @@ param serviceBusQueueName string
 @description('Application Insights connection string (an address: ingestion requires Entra authentication).')
 param applicationInsightsConnectionString string
 
-@description('QoinHub client id (the X-CLIENT-KEY / X-PARTNER-ID QoinHub sends).')
-param qoinhubClientId string
+@description('QoinHub client ids (each an X-CLIENT-KEY / X-PARTNER-ID QoinHub sends); one Partners__{i}__ClientId setting each.')
+@minLength(1)
+param qoinhubClientIds array
 
 @description('Public path QoinHub signs for the payment notification (differs from /api/v1.0/debit/notify only behind a gateway that rewrites paths).')
 param notifyPath string
@@ -73,6 +74,15 @@ param maximumInstanceCount int = 100
   4096
 ])
 param instanceMemoryMB int = 2048
+
+// Only the ids: each partner's keys and secrets come from Key Vault (qoinhub-{clientId}-public-keys and
+// qoinhub-{clientId}-client-secrets), by the same naming rule as with one partner.
+var partnerSettings = [
+  for (clientId, i) in qoinhubClientIds: {
+    name: 'Partners__${i}__ClientId'
+    value: clientId
+  }
+]
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -110,7 +120,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: [
+      appSettings: concat([
         // Functions host storage, by identity.
         {
           name: 'AzureWebJobsStorage__accountName'
@@ -166,17 +176,12 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
           name: 'ServiceBus__QueueName'
           value: serviceBusQueueName
         }
-        // Only the id: its keys and secrets come from Key Vault.
-        {
-          name: 'Partners__0__ClientId'
-          value: qoinhubClientId
-        }
         // Set here, not by hand: a provision replaces the whole app settings list.
         {
           name: 'Snap__NotifyPaths__0'
           value: notifyPath
         }
-      ]
+      ], partnerSettings)
     }
     functionAppConfig: {
       deployment: {

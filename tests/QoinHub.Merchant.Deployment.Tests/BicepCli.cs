@@ -26,6 +26,14 @@ internal static class BicepCli
     /// <summary><c>bicep lint infra/main.bicep</c> with infra/bicepconfig.json.</summary>
     public static Task<ProcessResult> LintMainAsync() => MainLint.Value;
 
+    /// <summary>
+    /// <c>bicep snapshot</c> of a <c>.bicepparam</c> file (its <c>using</c> path relative to the file):
+    /// every resource the deployment would create, with the template's expressions evaluated for
+    /// these parameter values, offline. Writes <c>{name}.snapshot.json</c> beside the parameters file.
+    /// </summary>
+    public static Task<ProcessResult> SnapshotAsync(string parametersFile, IReadOnlyList<string> deploymentScope) =>
+        RunAsync(["snapshot", parametersFile, .. deploymentScope]);
+
     private static Task<ProcessResult> RunAsync(string[] arguments) =>
         ProcessRunner.RunAsync(Executable.Value, arguments, AzuriteServer.RepositoryRoot, Timeout);
 

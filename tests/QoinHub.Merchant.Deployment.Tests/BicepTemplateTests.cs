@@ -70,7 +70,8 @@ public sealed partial class BicepTemplateTests
         var given = file["parameters"]!.AsObject();
 
         var required = declared.Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key).ToList();
-        Assert.Contains("qoinhubClientId", required);
+        Assert.Contains("qoinhubClientIds", required);
+        Assert.Contains("alertEmail", required);
         Assert.All(required, name => Assert.True(given.ContainsKey(name), $"main.parameters.json does not set required parameter {name}."));
         Assert.All(given, p => Assert.True(declared.ContainsKey(p.Key), $"main.parameters.json sets {p.Key}, which main.bicep does not declare."));
         Assert.All(given, p => Assert.Matches(@"^\$\{[A-Z0-9_]+\}$", p.Value!["value"]!.GetValue<string>()));

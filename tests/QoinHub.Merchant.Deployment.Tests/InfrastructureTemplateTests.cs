@@ -37,7 +37,6 @@ public sealed class InfrastructureTemplateTests
         "Storage__NotificationTable",
         "ServiceBus__FullyQualifiedNamespace",
         "ServiceBus__QueueName",
-        "Partners__0__ClientId",
         "Snap__NotifyPaths__0",
     ];
 
@@ -223,13 +222,12 @@ public sealed class InfrastructureTemplateTests
     [Fact]
     public async Task App_settings_wire_every_dependency_by_identity_and_carry_no_secret()
     {
-        var site = (await ArmTemplate.MainAsync()).Single("Microsoft.Web/sites");
+        var snapshot = await DeploymentSnapshot.WithTwoPartnersAsync();
+        var site = snapshot.Single("Microsoft.Web/sites");
 
-        var settings = site.Find("siteConfig.appSettings")!.AsArray()
-            .Select(s => (Name: s!["name"]!.GetValue<string>(), Value: s["value"]!.GetValue<string>()))
-            .ToList();
-
-        Assert.Equal(ExpectedAppSettings.Order(StringComparer.Ordinal), settings.Select(s => s.Name).Order(StringComparer.Ordinal));
+        var settings = snapshot.AppSettings();
+        var partners = DeploymentSnapshot.ClientIds.Select((_, i) => $"Partners__{i}__ClientId");
+        Assert.Equal(ExpectedAppSettings.Concat(partners).Order(StringComparer.Ordinal), settings.Select(s => s.Name).Order(StringComparer.Ordinal));
         foreach (var (name, value) in settings)
         {
             Assert.DoesNotContain(SecretMarkers, marker => value.Contains(marker, StringComparison.OrdinalIgnoreCase));
@@ -239,9 +237,33 @@ public sealed class InfrastructureTemplateTests
         var byName = settings.ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
         Assert.Equal("managedidentity", byName["AzureWebJobsStorage__credential"]);
         Assert.Equal(byName["AZURE_CLIENT_ID"], byName["AzureWebJobsStorage__clientId"]);
+        Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities", byName["AZURE_CLIENT_ID"], StringComparison.Ordinal);
         Assert.Contains("Authorization=AAD", byName["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
-        Assert.Equal("[parameters('qoinhubClientId')]", byName["Partners__0__ClientId"]);
-        Assert.Null(site.Find("siteConfig.connectionStrings"));
+        Assert.Null(site["properties"]!["siteConfig"]!["connectionStrings"]);
+    }
+
+    [Fact]
+    public async Task One_partner_setting_per_listed_client_id_in_order_and_no_other_partner_setting()
+    {
+        var settings = (await DeploymentSnapshot.WithTwoPartnersAsync()).AppSettings();
+
+        var partnerSettings = settings.Where(s => s.Name.StartsWith("Partners__", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [("Partners__0__ClientId", "QoinSnap"), ("Partners__1__ClientId", "Qoin_Snap.02")],
+            partnerSettings);
+        Assert.Equal(DeploymentSnapshot.ClientIds.Length, partnerSettings.Count);
+    }
+
+    [Fact]
+    public async Task Client_ids_parameter_is_a_list_of_at_least_one()
+    {
+        var parameters = (await ArmTemplate.MainAsync()).Root["parameters"]!.AsObject();
+
+        var clientIds = parameters["qoinhubClientIds"]!;
+        Assert.Equal("array", clientIds["type"]!.GetValue<string>());
+        Assert.Equal(1, clientIds["minLength"]!.GetValue<int>());
+        Assert.Null(clientIds["defaultValue"]);
+        Assert.False(parameters.ContainsKey("qoinhubClientId"), "The single-partner parameter is gone: list the ids in qoinhubClientIds.");
     }
 
     [Fact]
@@ -251,9 +273,8 @@ public sealed class InfrastructureTemplateTests
 
         var declared = template.Root["parameters"]!["qoinhubNotifyPath"]!["defaultValue"]!.GetValue<string>();
         Assert.Equal(FunctionRoutes.PaymentNotificationDebit.Path, declared);
-        var site = template.Single("Microsoft.Web/sites");
-        var setting = site.Find("siteConfig.appSettings")!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "Snap__NotifyPaths__0");
-        Assert.Equal("[parameters('notifyPath')]", setting!["value"]!.GetValue<string>());
+        var settings = (await DeploymentSnapshot.WithTwoPartnersAsync()).AppSettings();
+        Assert.Equal(FunctionRoutes.PaymentNotificationDebit.Path, Assert.Single(settings, s => s.Name == "Snap__NotifyPaths__0").Value);
     }
 
     [Fact]

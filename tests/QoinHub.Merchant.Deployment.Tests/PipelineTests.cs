@@ -97,6 +97,20 @@ public sealed partial class PipelineTests
         Assert.Contains("/functionapp/", scripts[deploy], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Provision_step_passes_every_required_template_parameter()
+    {
+        var template = await ArmTemplate.MainAsync();
+        var required = template.Root["parameters"]!.AsObject().Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key).ToList();
+        var provision = Steps(Stage("Deploy"))
+            .Select(s => s.Get("inputs") is null ? "" : s.Mapping("inputs").Scalar("inlineScript") ?? "")
+            .Single(s => s.Contains("az deployment sub create", StringComparison.Ordinal));
+
+        Assert.Contains("qoinhubClientIds", required);
+        Assert.Contains("alertEmail", required);
+        Assert.All(required, name => Assert.Contains($" {name}=", provision, StringComparison.Ordinal));
+    }
+
     /// <summary>Replaces <c>$(name)</c> with the pipeline's own variables.</summary>
     private static string Expand(string value, YamlMappingNode pipeline)
     {
