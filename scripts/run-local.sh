@@ -219,6 +219,7 @@ cat <<MSG
 QoinHub merchant callbacks on http://127.0.0.1:$port
   POST http://127.0.0.1:$port/api/v1.0/access-token/b2b
   POST http://127.0.0.1:$port/api/v1.0/debit/notify
+  GET  http://127.0.0.1:$port/api/health   (dependency health: 200 healthy, 503 unhealthy)
 Development partners: dev-qoinhub, dev-qoinhub-2 (keys and secrets in .dev/)
 Azurite on 127.0.0.1: blob $blob_port, queue $queue_port, table $table_port ($azurite_note)
 Storage connection string (the app's Storage__ConnectionString; the key is Azurite's public development key):

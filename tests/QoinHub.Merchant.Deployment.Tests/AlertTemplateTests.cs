@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.Deployment.Tests;
 
@@ -49,6 +50,7 @@ public sealed partial class AlertTemplateTests
         var snapshot = await DeploymentSnapshot.WithTwoPartnersAsync();
         var actionGroup = snapshot.Single("Microsoft.Insights/actionGroups")["id"]!.GetValue<string>();
 
+        var alertsSection = OperationsAlertsSection();
         var rules = snapshot.OfType(LogSearchRule).Concat(snapshot.OfType(MetricRule)).ToList();
         Assert.Equal(5, rules.Count);
         foreach (var rule in rules)
@@ -60,7 +62,9 @@ public sealed partial class AlertTemplateTests
             Assert.InRange(properties["severity"]!.GetValue<int>(), 1, 2);
             Assert.Equal("PT5M", properties["windowSize"]!.GetValue<string>());
             var description = properties["description"]!.GetValue<string>();
-            Assert.Contains("docs/operations.md", description, StringComparison.Ordinal);
+            var runbook = RunbookReference().Match(description);
+            Assert.True(runbook.Success, $"{name}: the description does not name its section of docs/operations.md.");
+            Assert.Contains($"\n### {runbook.Groups["section"].Value}\n", alertsSection, StringComparison.Ordinal);
             var groups = rule["type"]!.GetValue<string>() == LogSearchRule
                 ? properties["actions"]!["actionGroups"]!.AsArray().Select(g => g!.GetValue<string>())
                 : properties["actions"]!.AsArray().Select(a => a!["actionGroupId"]!.GetValue<string>());
@@ -144,11 +148,24 @@ public sealed partial class AlertTemplateTests
         }
     }
 
+    /// <summary>The "## Alerts" section of docs/operations.md, up to the next section.</summary>
+    private static string OperationsAlertsSection()
+    {
+        var operations = File.ReadAllText(Path.Combine(AzuriteServer.RepositoryRoot, "docs", "operations.md")).ReplaceLineEndings("\n");
+        var start = operations.IndexOf("\n## Alerts\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/operations.md has no Alerts section.");
+        var end = operations.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return end < 0 ? operations[start..] : operations[start..end];
+    }
+
     private static string RuleName(JsonObject rule) => rule["name"]!.GetValue<string>().Split('-', 3)[^1];
 
     private static JsonNode Criterion(JsonObject rule) => Assert.Single(rule["properties"]!["criteria"]!["allOf"]!.AsArray())!;
 
     private static string Query(JsonObject rule) => Criterion(rule)["query"]!.GetValue<string>();
+
+    [GeneratedRegex(@"docs/operations\.md, section Alerts: (?<section>[^.]+)\.$")]
+    private static partial Regex RunbookReference();
 
     [GeneratedRegex("Name == \"(?<name>[^\"]+)\"")]
     private static partial Regex MetricName();

@@ -9,7 +9,7 @@ namespace QoinHub.Merchant.Tests.Hosting;
 /// <summary>
 /// What the Functions host expects of a custom handler, checked on the built app as a separate
 /// process: it listens on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT, answers the readiness probe on
-/// '/', and serves the forwarded function paths.
+/// '/', and serves the forwarded function paths (the health function's among them).
 /// </summary>
 public sealed class CustomHandlerContractTests
 {
@@ -63,6 +63,12 @@ public sealed class CustomHandlerContractTests
             using var refused = await http.PostAsync(new Uri("/api/v1.0/access-token/b2b", UriKind.Relative), content);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("\"responseCode\":\"4007302\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // The health function: the host asks for the function key; the app answers on its loopback port.
+            using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
+            var report = await health.Content.ReadAsStringAsync();
+            Assert.True(health.StatusCode == HttpStatusCode.OK, report);
+            Assert.StartsWith("{\"status\":\"healthy\",\"checkedAt\":", report, StringComparison.Ordinal);
         }
         finally
         {
