@@ -15,8 +15,9 @@ public static class FunctionRoutes
     public static readonly FunctionRoute PaymentNotificationDebit = new("PaymentNotificationDebit", "v1.0/debit/notify");
 
     /// <summary>
-    /// The dependency health report (<c>GET /api/health</c>). Behind a function key in Azure: it tells
-    /// which dependency is down, which is nobody else's business. <c>GET /</c> stays the cheap readiness probe.
+    /// The dependency health report (<c>GET /api/health</c>). Behind a function key in Azure: it names
+    /// the dependency that is down and why, which is for operators only. <c>GET /</c> stays the cheap
+    /// readiness probe.
     /// </summary>
     public static readonly FunctionRoute Health = new("Health", "health", Method: "get", AuthLevel: "function");
 

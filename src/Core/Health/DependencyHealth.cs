@@ -18,9 +18,6 @@ public sealed partial class DependencyHealth(
 {
     private readonly IDependencyCheck[] _checks = [.. checks];
 
-    /// <summary>The names of the dependencies checked, in report order.</summary>
-    public IReadOnlyList<string> Names => [.. _checks.Select(check => check.Name)];
-
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the caller went away).</exception>
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
