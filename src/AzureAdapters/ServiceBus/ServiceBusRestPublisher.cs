@@ -105,10 +105,11 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher
         if (message.TraceParent is { } traceParent)
         {
             // The receipt's trace context, as the Service Bus SDKs carry it (Diagnostic-Id) and as W3C
-            // names it, so that a consumer's processing joins the trace of QoinHub's call. Set here,
-            // the HTTP layer does not add its own traceparent, which would become a property too.
+            // names it, so that a consumer's processing joins the trace of QoinHub's call. The
+            // traceparent header is written last, by MessageTraceContextPolicy: Azure.Core writes
+            // the HTTP call's own context there first.
             request.Headers.SetValue(DiagnosticIdProperty, Quoted(traceParent));
-            request.Headers.SetValue(TraceParentProperty, Quoted(traceParent));
+            http.SetProperty(MessageTraceContextPolicy.PropertyName, Quoted(traceParent));
         }
 
         request.Content = RequestContent.Create(message.Envelope);
