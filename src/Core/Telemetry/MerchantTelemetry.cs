@@ -116,11 +116,17 @@ public static class MerchantTelemetry
             "Age of the oldest notification the last relay run left unpublished (0 when none); grows while no relay runs.");
     }
 
-    /// <summary>Counts an answered SNAP call and tags the current (server) span with its codes.</summary>
+    /// <summary>Counts an answered SNAP call and tags the call's (server) span with its codes; a 5xx answer marks it failed.</summary>
     public static void RecordCall(Activity? span, string serviceCode, string responseCode)
     {
+        ArgumentNullException.ThrowIfNull(responseCode);
         span?.SetTag(Attributes.ServiceCode, serviceCode);
         span?.SetTag(Attributes.ResponseCode, responseCode);
+        if (responseCode.StartsWith('5'))
+        {
+            span?.SetStatus(ActivityStatusCode.Error, "answered " + responseCode);
+        }
+
         if (Calls.Enabled)
         {
             Calls.Add(1, new KeyValuePair<string, object?>(Attributes.ServiceCode, serviceCode), new KeyValuePair<string, object?>(Attributes.ResponseCode, responseCode));

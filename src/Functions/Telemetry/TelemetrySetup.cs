@@ -23,6 +23,9 @@ public static class TelemetrySetup
     /// <summary>The <c>service.name</c> of the app's telemetry (Application Insights' cloud role name), unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
     public const string ServiceName = "qoinhub-merchant";
 
+    /// <summary>The standard setting that names the service instead.</summary>
+    public const string ServiceNameSetting = "OTEL_SERVICE_NAME";
+
     /// <summary>Azure Monitor's metric export interval (its exporter's own default).</summary>
     private const int AzureMonitorMetricIntervalMilliseconds = 60_000;
 
@@ -45,7 +48,9 @@ public static class TelemetrySetup
         Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
 
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
+            .ConfigureResource(resource => resource.AddService(
+                NullIfBlank(builder.Configuration[ServiceNameSetting]) ?? ServiceName,
+                serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
                 .AddProcessor(new TelemetryRedaction())
                 .AddSource(MerchantTelemetry.Name)
@@ -117,6 +122,8 @@ public static class TelemetrySetup
             Credential = services.GetRequiredService<TokenCredential>(),
         };
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>The Functions host's "is the handler up" GET /: not a call worth a span.</summary>
     private static bool IsReadinessProbe(HttpContext context) =>
