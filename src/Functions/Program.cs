@@ -31,6 +31,9 @@ catch (Exception exception) when (StartupFailure.Describe(exception) is { } reas
 }
 
 await app.WaitForShutdownAsync();
+
+// Disposing the services flushes telemetry still batched (spans, metrics, logs) before the process ends.
+await app.DisposeAsync();
 return 0;
 
 /// <summary>The app's entry point (public for WebApplicationFactory).</summary>
