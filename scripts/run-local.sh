@@ -10,6 +10,12 @@
 # On other Azurite ports than the defaults the app gets a connection string with those endpoints
 # instead of UseDevelopmentStorage=true, and the banner prints it for the simulator.
 #   SKIP_BUILD=1 ./scripts/run-local.sh              use the Release build already there (no dotnet build)
+#
+# Telemetry (traces, metrics, logs) goes nowhere unless asked; to a local OTLP collector
+# (an OpenTelemetry Collector, the Aspire dashboard, ...) listening on 127.0.0.1:4318:
+#   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf ./scripts/run-local.sh
+# OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME
+# and APPLICATIONINSIGHTS_CONNECTION_STRING are handed to the app as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -190,6 +196,15 @@ export Partners__0__ClientSecrets__0="$secret0"
 export Partners__1__ClientId=dev-qoinhub-2
 export Partners__1__PublicKeys__0="$root/.dev/dev-qoinhub-2/public.pem"
 export Partners__1__ClientSecrets__0="$secret1"
+# Telemetry settings reach the app as given (also when set in this shell without export).
+for setting in OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL OTEL_EXPORTER_OTLP_HEADERS OTEL_SERVICE_NAME APPLICATIONINSIGHTS_CONNECTION_STRING; do
+  [ -z "${!setting:-}" ] || export "${setting?}"
+done
+if [ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]; then
+  telemetry="traces, metrics and logs to the OTLP collector at $OTEL_EXPORTER_OTLP_ENDPOINT (${OTEL_EXPORTER_OTLP_PROTOCOL:-grpc})"
+else
+  telemetry="not exported (set OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf for a local collector)"
+fi
 
 echo "==> starting the app on http://127.0.0.1:$port"
 dotnet "$app_dll" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions" &
@@ -225,6 +240,7 @@ Azurite on 127.0.0.1: blob $blob_port, queue $queue_port, table $table_port ($az
 Storage connection string (the app's Storage__ConnectionString; the key is Azurite's public development key):
   $storage
 Notifications go to the queue '$queue_name'.
+Telemetry: $telemetry
 
 In another terminal, from the repository root, play QoinHub:
   dotnet $simulator_dll notify --queue-name $queue_name$base_url_option$storage_option

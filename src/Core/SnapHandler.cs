@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using QoinHub.Merchant.Snap;
+using QoinHub.Merchant.Telemetry;
 
 namespace QoinHub.Merchant;
 
@@ -27,6 +28,7 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogFailure(logger, Responses.Name, exception.GetType().Name, exception);
+            MerchantTelemetry.Fail(System.Diagnostics.Activity.Current, exception, "a dependency is unavailable or failed");
             return Responses.GeneralError();
         }
     }
@@ -36,14 +38,16 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
     /// reading (it never buffers more than the limit), so handlers only see bodies within it.
     /// </summary>
     public SnapResult RefuseOversizedBody(int maxBodyBytes) =>
-        Refused(Responses.BadRequest($"The body is larger than {maxBodyBytes} bytes."), "body over the limit");
+        Refused(Responses.BadRequest($"The body is larger than {maxBodyBytes} bytes."), "body over the limit", MerchantTelemetry.Refusals.BodyTooLarge);
 
     protected abstract Task<SnapResult> HandleCoreAsync(SnapRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Logs a refusal (the caller's fault, a warning) and returns it.</summary>
-    protected SnapResult Refused(SnapResult refusal, string caller)
+    /// <summary>Logs a refusal (the caller's fault, a warning), counts it by <paramref name="reason"/> and returns it.</summary>
+    /// <param name="reason">One of <see cref="MerchantTelemetry.Refusals"/>.</param>
+    protected SnapResult Refused(SnapResult refusal, string caller, string reason)
     {
         ArgumentNullException.ThrowIfNull(refusal);
+        MerchantTelemetry.RecordRefusal(Responses.Code, reason);
         LogRefused(logger, Responses.Name, refusal.ResponseCode, LogText.Escape(caller), LogText.Escape(refusal.ResponseMessage));
         return refusal;
     }

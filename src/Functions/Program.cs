@@ -1,4 +1,5 @@
 using QoinHub.Merchant.Functions;
+using QoinHub.Merchant.Functions.Telemetry;
 
 WebApplication app;
 try
@@ -6,6 +7,7 @@ try
     var builder = WebApplication.CreateSlimBuilder(args);
     builder.UseCustomHandlerPortWhenHosted();
     builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
+    builder.AddMerchantTelemetry();
 
     // Start-up failures are reported below, in one line; the host's own report adds a stack trace.
     builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
@@ -30,6 +32,9 @@ catch (Exception exception) when (StartupFailure.Describe(exception) is { } reas
 }
 
 await app.WaitForShutdownAsync();
+
+// Disposing the services flushes telemetry still batched (spans, metrics, logs) before the process ends.
+await app.DisposeAsync();
 return 0;
 
 /// <summary>The app's entry point (public for WebApplicationFactory).</summary>

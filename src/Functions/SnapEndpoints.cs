@@ -1,7 +1,9 @@
 using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Snap;
+using QoinHub.Merchant.Telemetry;
 using QoinHub.Merchant.Tokens;
 
 namespace QoinHub.Merchant.Functions;
@@ -54,6 +56,9 @@ public static partial class SnapEndpoints
             LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SnapEndpoints)), context.Request.Path, exception);
             result = handler.Responses.GeneralError();
         }
+
+        // The server span (ASP.NET Core's, parented on the caller's traceparent) gets the SNAP codes.
+        MerchantTelemetry.RecordCall(context.Features.Get<IHttpActivityFeature>()?.Activity, handler.Responses.Code, result.ResponseCode);
 
         var response = context.Response;
         response.StatusCode = result.HttpStatus;

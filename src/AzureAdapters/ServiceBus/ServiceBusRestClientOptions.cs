@@ -12,5 +12,6 @@ public sealed class ServiceBusRestClientOptions : ClientOptions
     public ServiceBusRestClientOptions()
     {
         this.WithCallbackRetries(maxRetries: 3, networkTimeout: TimeSpan.FromSeconds(5));
+        AddPolicy(MessageTraceContextPolicy.Shared, HttpPipelinePosition.BeforeTransport);
     }
 }

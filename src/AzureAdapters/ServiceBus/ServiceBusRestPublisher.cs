@@ -31,6 +31,12 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher, ID
     /// <summary>The version of the entity-management API the health check reads the queue with.</summary>
     private const string EntityApiVersion = "2021-05";
 
+    /// <summary>The application property the Service Bus SDKs read a message's trace context from.</summary>
+    public const string DiagnosticIdProperty = "Diagnostic-Id";
+
+    /// <summary>The same trace context under its W3C name.</summary>
+    public const string TraceParentProperty = "traceparent";
+
     private static readonly string EnvelopeContentType = NotificationEnvelope.ContentType + "; charset=utf-8";
 
     private readonly HttpPipeline _pipeline;
@@ -83,6 +89,9 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher, ID
     /// <summary>The address messages are posted to.</summary>
     public Uri MessagesUri => _messagesUri;
 
+    /// <inheritdoc/>
+    public string MessagingSystem => "servicebus";
+
     /// <exception cref="NotificationPublishException">Service Bus did not answer 201, after retries where a retry can help.</exception>
     public async Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
@@ -100,6 +109,16 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher, ID
         request.Headers.SetValue("LatestTransactionStatus", Quoted(message.LatestTransactionStatus));
         request.Headers.SetValue("OriginalReferenceNo", Quoted(message.OriginalReferenceNo));
         request.Headers.SetValue("SchemaVersion", Quoted(NotificationEnvelope.SchemaVersion));
+        if (message.TraceParent is { } traceParent)
+        {
+            // The receipt's trace context, as the Service Bus SDKs carry it (Diagnostic-Id) and as W3C
+            // names it, so that a consumer's processing joins the trace of QoinHub's call. The
+            // traceparent header is written last, by MessageTraceContextPolicy: Azure.Core writes
+            // the HTTP call's own context there first.
+            request.Headers.SetValue(DiagnosticIdProperty, Quoted(traceParent));
+            http.SetProperty(MessageTraceContextPolicy.PropertyName, Quoted(traceParent));
+        }
+
         request.Content = RequestContent.Create(message.Envelope);
 
         var started = _timeProvider.GetTimestamp();

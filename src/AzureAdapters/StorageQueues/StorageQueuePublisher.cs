@@ -45,6 +45,9 @@ public sealed partial class StorageQueuePublisher : INotificationPublisher, IDep
     /// <summary>The queue this publisher sends to.</summary>
     public Uri QueueUri => _queue.Uri;
 
+    /// <inheritdoc/>
+    public string MessagingSystem => "storage_queue";
+
     /// <exception cref="NotificationPublishException">The queue could not be created or did not accept the message.</exception>
     public async Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken)
     {

@@ -7,4 +7,10 @@ namespace QoinHub.Merchant.Notifications;
 public interface INotificationPublisher
 {
     Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The queue's kind as telemetry names it (the <c>messaging.system</c> attribute):
+    /// <c>servicebus</c>, <c>storage_queue</c>.
+    /// </summary>
+    string MessagingSystem => "other";
 }

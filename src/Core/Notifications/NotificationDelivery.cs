@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Telemetry;
 
 namespace QoinHub.Merchant.Notifications;
 
@@ -28,56 +30,114 @@ public sealed partial class NotificationDelivery(
         ArgumentNullException.ThrowIfNull(notification);
         var key = notification.Key;
         var now = clock.GetUtcNow();
-        var message = notification.ToMessage(now);
+
+        // The trace context of the receipt travels in the envelope (stored whole with the record),
+        // so whoever publishes it, now or later, hands the consumer the receipt's trace.
+        var message = notification.ToMessage(now, MerchantTelemetry.TraceParentOf(Activity.Current));
         var payloadHash = notification.Notification.PayloadHash;
-        if (await ledger.RecordExternalIdAsync(key, payloadHash, message.MessageId, now, cancellationToken).ConfigureAwait(false) == ExternalIdUse.OtherPayload)
+        LedgerClaim? claim = null;
+        string dedupe;
+        using (var span = MerchantTelemetry.Source.StartActivity(MerchantTelemetry.Spans.LedgerClaim))
         {
-            return new Delivery(DeliveryOutcome.ExternalIdReused, message.MessageId, 0);
+            span?.SetTag(MerchantTelemetry.Attributes.PartnerId, key.PartnerId);
+            span?.SetTag(MerchantTelemetry.Attributes.MessageId, message.MessageId);
+            try
+            {
+                var use = await ledger.RecordExternalIdAsync(key, payloadHash, message.MessageId, now, cancellationToken).ConfigureAwait(false);
+                if (use != ExternalIdUse.OtherPayload)
+                {
+                    claim = await ClaimAsync(new OutboxRecord(message, payloadHash, key.JakartaDay, now), cancellationToken).ConfigureAwait(false);
+                }
+
+                dedupe = DedupeOf(use, claim);
+            }
+            catch (Exception exception)
+            {
+                MerchantTelemetry.Fail(span, exception, "the ledger failed");
+                throw;
+            }
+
+            span?.SetTag(MerchantTelemetry.Attributes.Dedupe, dedupe);
         }
 
-        var record = new OutboxRecord(message, payloadHash, key.JakartaDay, now);
+        MerchantTelemetry.RecordLedgerOutcome(dedupe);
+        switch (claim?.Outcome)
+        {
+            case null:
+                return new Delivery(DeliveryOutcome.ExternalIdReused, message.MessageId, 0) { Dedupe = dedupe };
+            case LedgerOutcome.PayloadMismatch:
+                LogFactPayloadMismatch(logger, key.PartnerId, key.ExternalId, message.MessageId);
+                return new Delivery(DeliveryOutcome.FactPayloadMismatch, message.MessageId, claim.Attempt) { Dedupe = dedupe };
+            case LedgerOutcome.AlreadyPublished:
+                LogDuplicate(logger, key.PartnerId, key.ExternalId, message.MessageId);
+                return new Delivery(DeliveryOutcome.AlreadyPublished, message.MessageId, claim.Attempt) { Dedupe = dedupe };
+            case LedgerOutcome.InProgress:
+                LogStillInProgress(logger, key.PartnerId, key.ExternalId, message.MessageId);
+                return new Delivery(DeliveryOutcome.StillInProgress, message.MessageId, claim.Attempt) { Dedupe = dedupe };
+            default:
+                // Not the caller's token: a hang-up must not cancel a publish that may already have landed.
+                var published = await PublishClaimedAsync(claim, relay: false, CancellationToken.None).ConfigureAwait(false);
+                return new Delivery(published ? DeliveryOutcome.Published : DeliveryOutcome.PublishFailed, message.MessageId, claim.Attempt) { Dedupe = dedupe };
+        }
+    }
+
+    /// <summary>Claims the record, waiting a while for an in-flight twin to finish; the last claim's answer.</summary>
+    private async Task<LedgerClaim> ClaimAsync(OutboxRecord record, CancellationToken cancellationToken)
+    {
         for (var poll = 0; ; poll++)
         {
             var claim = await ledger.ClaimAsync(record, clock.GetUtcNow(), options.CurrentValue.ClaimLease, cancellationToken).ConfigureAwait(false);
-            switch (claim.Outcome)
+            if (claim.Outcome != LedgerOutcome.InProgress || poll >= InFlightPolls)
             {
-                case LedgerOutcome.PayloadMismatch:
-                    LogFactPayloadMismatch(logger, key.PartnerId, key.ExternalId, message.MessageId);
-                    return new Delivery(DeliveryOutcome.FactPayloadMismatch, message.MessageId, claim.Attempt);
-                case LedgerOutcome.AlreadyPublished:
-                    LogDuplicate(logger, key.PartnerId, key.ExternalId, message.MessageId);
-                    return new Delivery(DeliveryOutcome.AlreadyPublished, message.MessageId, claim.Attempt);
-                case LedgerOutcome.InProgress when poll < InFlightPolls:
-                    await Task.Delay(InFlightPoll, cancellationToken).ConfigureAwait(false);
-                    continue;
-                case LedgerOutcome.InProgress:
-                    LogStillInProgress(logger, key.PartnerId, key.ExternalId, message.MessageId);
-                    return new Delivery(DeliveryOutcome.StillInProgress, message.MessageId, claim.Attempt);
-                default:
-                    // Not the caller's token: a hang-up must not cancel a publish that may already have landed.
-                    var published = await PublishClaimedAsync(claim, CancellationToken.None).ConfigureAwait(false);
-                    return new Delivery(published ? DeliveryOutcome.Published : DeliveryOutcome.PublishFailed, message.MessageId, claim.Attempt);
+                return claim;
             }
+
+            await Task.Delay(InFlightPoll, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// What the ledger made of a delivery: the same X-EXTERNAL-ID again is QoinHub's retry; a fact
+    /// known under another X-EXTERNAL-ID, CHANNEL-ID or day is a replay; a first record is new.
+    /// </summary>
+    private static string DedupeOf(ExternalIdUse use, LedgerClaim? claim) => (use, claim?.Outcome) switch
+    {
+        (ExternalIdUse.OtherPayload, _) or (_, LedgerOutcome.PayloadMismatch) => MerchantTelemetry.Dedupe.Conflict,
+        (ExternalIdUse.SamePayload, _) => MerchantTelemetry.Dedupe.Retry,
+        (_, LedgerOutcome.Claimed) when claim!.Attempt <= 1 => MerchantTelemetry.Dedupe.New,
+        _ => MerchantTelemetry.Dedupe.Replay,
+    };
 
     /// <summary>
     /// Publishes a claimed record's stored message and marks it published; after a failed publish
     /// the claim is released (the record stays for a retry or the relay). True when published.
     /// </summary>
-    public async Task<bool> PublishClaimedAsync(LedgerClaim claim, CancellationToken cancellationToken)
+    public Task<bool> PublishClaimedAsync(LedgerClaim claim, CancellationToken cancellationToken) =>
+        PublishClaimedAsync(claim, relay: false, cancellationToken);
+
+    /// <param name="relay">True for the outbox relay: its span links to the receipt's trace instead of being part of it.</param>
+    internal async Task<bool> PublishClaimedAsync(LedgerClaim claim, bool relay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var message = claim.Message ?? throw new ArgumentException("Only a claim that holds its message can be published.", nameof(claim));
-        try
+        var system = publisher.MessagingSystem;
+        var started = Stopwatch.GetTimestamp();
+        using (var span = StartPublishSpan(message, system, relay))
         {
-            await publisher.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogPublishFailed(logger, message.PartnerId, message.ExternalId, message.MessageId, exception);
-            await TryReleaseAsync(claim).ConfigureAwait(false);
-            return false;
+            try
+            {
+                await publisher.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                MerchantTelemetry.RecordPublish(system, success: false, Stopwatch.GetElapsedTime(started));
+                MerchantTelemetry.Fail(span, exception, "the queue did not accept the message");
+                LogPublishFailed(logger, message.PartnerId, message.ExternalId, message.MessageId, exception);
+                await TryReleaseAsync(claim).ConfigureAwait(false);
+                return false;
+            }
+
+            MerchantTelemetry.RecordPublish(system, success: true, Stopwatch.GetElapsedTime(started));
         }
 
         try
@@ -92,6 +152,29 @@ public sealed partial class NotificationDelivery(
         }
 
         return true;
+    }
+
+    private static Activity? StartPublishSpan(NotificationMessage message, string system, bool relay)
+    {
+        if (!MerchantTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        // The relay runs in its own trace; its span points at the receipt's trace, which the message carries.
+        ActivityLink[]? links = null;
+        if (relay && message.TraceParent is { } receipt && ActivityContext.TryParse(receipt, null, out var context))
+        {
+            links = [new ActivityLink(context)];
+        }
+
+        var span = MerchantTelemetry.Source.StartActivity(
+            relay ? MerchantTelemetry.Spans.RelayPublish : MerchantTelemetry.Spans.Publish, ActivityKind.Producer, parentContext: default, tags: null, links: links);
+        span?.SetTag(MerchantTelemetry.Attributes.MessagingSystem, system);
+        span?.SetTag(MerchantTelemetry.Attributes.MessagingOperation, "send");
+        span?.SetTag(MerchantTelemetry.Attributes.MessageId, message.MessageId);
+        span?.SetTag(MerchantTelemetry.Attributes.PartnerId, message.PartnerId);
+        return span;
     }
 
     private async Task TryReleaseAsync(LedgerClaim claim)
@@ -148,4 +231,8 @@ public enum DeliveryOutcome
 }
 
 /// <summary>The result of <see cref="NotificationDelivery.DeliverAsync"/>.</summary>
-public sealed record Delivery(DeliveryOutcome Outcome, string MessageId, int Attempt);
+public sealed record Delivery(DeliveryOutcome Outcome, string MessageId, int Attempt)
+{
+    /// <summary>What the ledger made of it: one of <see cref="MerchantTelemetry.Dedupe"/>.</summary>
+    public string? Dedupe { get; init; }
+}

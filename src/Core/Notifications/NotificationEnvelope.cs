@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using QoinHub.Merchant.Telemetry;
 
 namespace QoinHub.Merchant.Notifications;
 
@@ -15,7 +16,7 @@ namespace QoinHub.Merchant.Notifications;
 /// </summary>
 public static class NotificationEnvelope
 {
-    public const string SchemaVersion = "1.0";
+    public const string SchemaVersion = "1.1";
 
     /// <summary>Changes only with a breaking change of the envelope (together with a 2.0 schema version).</summary>
     public const string Type = "qoinhub.payment-notification.debit";
@@ -37,6 +38,7 @@ public static class NotificationEnvelope
     private static readonly JsonEncodedText ChannelIdProperty = JsonEncodedText.Encode("channelId");
     private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("timestamp");
     private static readonly JsonEncodedText ReceivedAtProperty = JsonEncodedText.Encode("receivedAt");
+    private static readonly JsonEncodedText TraceParentProperty = JsonEncodedText.Encode("traceparent");
     private static readonly JsonEncodedText NotificationProperty = JsonEncodedText.Encode("notification");
 
     /// <summary>
@@ -74,6 +76,12 @@ public static class NotificationEnvelope
             writer.WriteString(ChannelIdProperty, input.ChannelId);
             writer.WriteString(TimestampProperty, input.Timestamp);
             writer.WriteString(ReceivedAtProperty, FormatReceivedAt(input.ReceivedAt));
+            if (MerchantTelemetry.IsTraceParent(input.TraceParent))
+            {
+                // Before the notification, so that reading it back never has to scan the body.
+                writer.WriteString(TraceParentProperty, input.TraceParent);
+            }
+
             writer.WritePropertyName(NotificationProperty);
 
             // Raw, so consumers see exactly what QoinHub signed; WriteRawValue still checks it is one
@@ -118,6 +126,51 @@ public static class NotificationEnvelope
         AppendLengthPrefixed(buffer, originalReferenceNo);
         AppendLengthPrefixed(buffer, latestTransactionStatus);
         return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    /// <summary>
+    /// The envelope's <c>traceparent</c> when it holds a valid W3C one; null otherwise (a 1.0
+    /// envelope, an untraced receipt, or anything that is not an envelope). Reads the top-level
+    /// fields only, and stops at <c>notification</c>, which is written last.
+    /// </summary>
+    public static string? ReadTraceParent(ReadOnlySpan<byte> envelope)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(WithoutByteOrderMark(envelope));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(NotificationProperty.EncodedUtf8Bytes))
+                {
+                    return null;
+                }
+
+                var isTraceParent = reader.ValueTextEquals(TraceParentProperty.EncodedUtf8Bytes);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isTraceParent)
+                {
+                    var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    return MerchantTelemetry.IsTraceParent(value) ? value : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an envelope: no trace context.
+        }
+
+        return null;
     }
 
     /// <summary>UTC, millisecond precision, <c>Z</c>: one fixed shape that sorts as text.</summary>

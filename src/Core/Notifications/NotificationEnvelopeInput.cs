@@ -19,4 +19,11 @@ public sealed record NotificationEnvelopeInput(
     string OriginalPartnerReferenceNo,
     string OriginalReferenceNo,
     string LatestTransactionStatus,
-    ReadOnlyMemory<byte> Body);
+    ReadOnlyMemory<byte> Body)
+{
+    /// <summary>
+    /// The W3C trace context of the receipt (<c>00-{trace id}-{span id}-{flags}</c>), written into the
+    /// envelope when it is one; null when the receipt was not traced.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}

@@ -14,4 +14,12 @@ public sealed record NotificationMessage(
     string OriginalPartnerReferenceNo,
     string OriginalReferenceNo,
     string LatestTransactionStatus,
-    ReadOnlyMemory<byte> Envelope);
+    ReadOnlyMemory<byte> Envelope)
+{
+    /// <summary>
+    /// The trace context of the notification's receipt, as the envelope's <c>traceparent</c> field
+    /// holds it (null when it has none, or none in W3C form). Read from the envelope, so a message
+    /// restored from the ledger carries the same context as the one first built.
+    /// </summary>
+    public string? TraceParent => NotificationEnvelope.ReadTraceParent(Envelope.Span);
+}

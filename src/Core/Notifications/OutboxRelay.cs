@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.Telemetry;
 
 namespace QoinHub.Merchant.Notifications;
 
@@ -20,10 +21,11 @@ public sealed partial class OutboxRelay(
 {
     public async Task<RelayRun> RunOnceAsync(CancellationToken cancellationToken)
     {
+        using var span = MerchantTelemetry.Source.StartActivity(MerchantTelemetry.Spans.RelayRun);
         var settings = options.CurrentValue;
         var now = clock.GetUtcNow();
-        int published = 0, failed = 0, skipped = 0, orphans = 0, pending = 0;
-        DateTimeOffset? oldest = null;
+        int published = 0, failed = 0, skipped = 0, orphans = 0, pending = 0, left = 0;
+        DateTimeOffset? oldest = null, oldestLeft = null;
         await foreach (var record in ledger.ListPendingAsync(now - settings.RelayAfter, cancellationToken).ConfigureAwait(false))
         {
             pending++;
@@ -36,7 +38,7 @@ public sealed partial class OutboxRelay(
             switch (claim.Outcome)
             {
                 case LedgerOutcome.Claimed:
-                    if (await delivery.PublishClaimedAsync(claim, CancellationToken.None).ConfigureAwait(false))
+                    if (await delivery.PublishClaimedAsync(claim, relay: true, CancellationToken.None).ConfigureAwait(false))
                     {
                         published++;
                         LogRelayed(logger, record.MessageId, claim.Message!.PartnerId, claim.Message.ExternalId, now - record.FirstReceivedAt);
@@ -44,6 +46,7 @@ public sealed partial class OutboxRelay(
                     else
                     {
                         failed++;
+                        StillPending(record);
                     }
 
                     break;
@@ -55,17 +58,41 @@ public sealed partial class OutboxRelay(
                 default:
                     // Published meanwhile (its marker is removed with the mark), or held by a live claim.
                     skipped++;
+                    if (claim.Outcome == LedgerOutcome.InProgress)
+                    {
+                        StillPending(record);
+                    }
+
                     break;
             }
         }
 
+        // What this run leaves unpublished, for the outbox gauges (read between runs, without storage).
+        MerchantTelemetry.RecordOutbox(left, oldestLeft, clock);
         var run = new RelayRun(pending, published, failed, skipped, orphans, oldest is { } o ? now - o : null);
+        span?.SetTag("outbox.pending", pending);
+        span?.SetTag("outbox.published", published);
+        span?.SetTag("outbox.failed", failed);
+        if (failed > 0)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the queue refused some records");
+        }
+
         if (pending > 0)
         {
             LogRun(logger, run.Pending, run.Published, run.Failed, run.Skipped, run.Orphans, run.OldestAge ?? TimeSpan.Zero);
         }
 
         return run;
+
+        void StillPending(PendingRecord record)
+        {
+            left++;
+            if (oldestLeft is null || record.FirstReceivedAt < oldestLeft)
+            {
+                oldestLeft = record.FirstReceivedAt;
+            }
+        }
     }
 
     [LoggerMessage(EventId = LogEvents.RelayPublished, Level = LogLevel.Warning, Message = "Relay published {MessageId} ({PartnerId}/{ExternalId}) {Age} after its first receipt")]

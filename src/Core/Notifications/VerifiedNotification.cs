@@ -6,8 +6,8 @@ public sealed record VerifiedNotification(NotifyHeaders Headers, PaymentNotifica
     /// <summary>The ledger key: partner, Asia/Jakarta day of <c>X-TIMESTAMP</c>, <c>X-EXTERNAL-ID</c>.</summary>
     public NotificationKey Key { get; } = NotificationKey.For(Headers.PartnerId, Headers.Timestamp, Headers.ExternalId);
 
-    /// <summary>The queue message, stamped with when the notification was first received.</summary>
-    public NotificationMessage ToMessage(DateTimeOffset firstReceivedAt) =>
+    /// <summary>The queue message, stamped with when the notification was first received and, when traced, the receipt's trace context.</summary>
+    public NotificationMessage ToMessage(DateTimeOffset firstReceivedAt, string? traceParent = null) =>
         NotificationEnvelope.Create(new NotificationEnvelopeInput(
             Headers.PartnerId,
             Headers.ExternalId,
@@ -17,5 +17,8 @@ public sealed record VerifiedNotification(NotifyHeaders Headers, PaymentNotifica
             Notification.OriginalPartnerReferenceNo,
             Notification.OriginalReferenceNo,
             Notification.LatestTransactionStatus,
-            Body));
+            Body)
+        {
+            TraceParent = traceParent,
+        });
 }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QoinHub.Merchant.Partners;
 using QoinHub.Merchant.Snap;
+using QoinHub.Merchant.Telemetry;
 
 namespace QoinHub.Merchant.Tokens;
 
@@ -23,24 +25,34 @@ public sealed partial class AccessTokenHandler(
         var settings = options.CurrentValue;
         if (TokenRequest.TryRead(request, out var read, out var clientKey) is { } refusal)
         {
-            return Refused(refusal, clientKey);
+            return Refused(refusal, clientKey, MerchantTelemetry.Refusals.InvalidRequest);
         }
 
         var now = clock.GetUtcNow();
         if (SnapRequestChecks.TimestampWindow(Responses, read!.TimestampText, read.Timestamp, now, settings.TimestampTolerance) is { } stale)
         {
-            return Refused(stale, read.ClientKey);
+            return Refused(stale, read.ClientKey, MerchantTelemetry.Refusals.Timestamp);
         }
 
         var partner = await partners.FindAsync(read.ClientKey, cancellationToken).ConfigureAwait(false);
         if (partner is null)
         {
-            return Refused(Responses.Unauthorized($"Unknown client: X-CLIENT-KEY '{read.ClientKey}' is not registered with this merchant."), read.ClientKey);
+            return Refused(Responses.Unauthorized($"Unknown client: X-CLIENT-KEY '{read.ClientKey}' is not registered with this merchant."), read.ClientKey, MerchantTelemetry.Refusals.ClientUnknown);
         }
 
-        if (!AsymmetricSignature.Verify(partner.PublicKeys, read.ClientKey, read.TimestampText, read.Signature))
+        // The client is registered, so its id is a partner id, not arbitrary input.
+        Activity.Current?.SetTag(MerchantTelemetry.Attributes.PartnerId, partner.ClientId);
+        bool verified;
+        using (var verification = MerchantTelemetry.Source.StartActivity(MerchantTelemetry.Spans.SignatureVerification))
         {
-            return Refused(Responses.Error(400, "02", "Invalid Signature. X-SIGNATURE does not verify with the public key registered for this X-CLIENT-KEY over X-CLIENT-KEY|X-TIMESTAMP."), read.ClientKey);
+            verified = AsymmetricSignature.Verify(partner.PublicKeys, read.ClientKey, read.TimestampText, read.Signature);
+            verification?.SetTag(MerchantTelemetry.Attributes.PartnerId, partner.ClientId);
+            verification?.SetTag(MerchantTelemetry.Attributes.Outcome, verified ? "verified" : "refused");
+        }
+
+        if (!verified)
+        {
+            return Refused(Responses.Error(400, "02", "Invalid Signature. X-SIGNATURE does not verify with the public key registered for this X-CLIENT-KEY over X-CLIENT-KEY|X-TIMESTAMP."), read.ClientKey, MerchantTelemetry.Refusals.Signature);
         }
 
         var token = AccessTokenGenerator.NewToken();
@@ -48,6 +60,7 @@ public sealed partial class AccessTokenHandler(
         await tokens.RecordAsync(issued, cancellationToken).ConfigureAwait(false);
 
         LogIssued(logger, partner.ClientId, issued.ExpiresAt);
+        MerchantTelemetry.RecordTokenIssued(partner.ClientId);
         var expiresIn = ((long)settings.TokenLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return Responses.Success(
             [

@@ -15,7 +15,7 @@ public sealed class NotificationEnvelopeTests
 
         using var envelope = JsonDocument.Parse(message.Envelope);
         var root = envelope.RootElement;
-        Assert.Equal("1.0", root.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.1", root.GetProperty("schemaVersion").GetString());
         Assert.Equal("qoinhub.payment-notification.debit", root.GetProperty("type").GetString());
         Assert.Equal(NotificationEnvelope.MessageIdFor("QoinSnap", "T24080000027", "00"), root.GetProperty("messageId").GetString());
         Assert.Equal(input.PartnerId, root.GetProperty("partnerId").GetString());

@@ -76,7 +76,7 @@ public sealed class ServiceBusRestPublisherTests : IAsyncLifetime
         Assert.Equal("\"95221\"", request.Header("ChannelId"));
         Assert.Equal("\"00\"", request.Header("LatestTransactionStatus"));
         Assert.Equal("\"T24080000027\"", request.Header("OriginalReferenceNo"));
-        Assert.Equal("\"1.0\"", request.Header("SchemaVersion"));
+        Assert.Equal("\"1.1\"", request.Header("SchemaVersion"));
     }
 
     [Fact]
