@@ -6,6 +6,7 @@ try
     var builder = WebApplication.CreateSlimBuilder(args);
     builder.UseCustomHandlerPortWhenHosted();
     builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
+    builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
 
     // Start-up failures are reported below, in one line; the host's own report adds a stack trace.
     builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);

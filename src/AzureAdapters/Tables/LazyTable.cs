@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Azure;
 using Azure.Data.Tables;
 
@@ -17,6 +18,12 @@ public sealed class LazyTable(TableClient client) : IDisposable
     public string Name => client.Name;
 
     /// <summary>Runs <paramref name="operation"/> on the table, creating it first if needed and once more if it has gone.</summary>
+    /// <remarks>
+    /// Every read of a row (<c>GetEntity…&lt;TableEntity&gt;</c>, <c>QueryAsync&lt;TableEntity&gt;</c>) makes the
+    /// Tables library create the <see cref="TableEntity"/> by reflection (<c>Activator.CreateInstance&lt;T&gt;</c>);
+    /// a native build keeps that constructor only when asked to, as here.
+    /// </remarks>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
@@ -34,6 +41,7 @@ public sealed class LazyTable(TableClient client) : IDisposable
     }
 
     /// <summary>The client, after the table was created (once).</summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     public async ValueTask<TableClient> GetAsync(CancellationToken cancellationToken)
     {
         if (_ready)
