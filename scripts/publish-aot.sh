@@ -32,7 +32,7 @@ flock 9
 
 inputs=(src Directory.Build.props Directory.Packages.props global.json scripts/publish-aot.sh)
 if ! $force && [ -x "$executable" ] && [ -f "$out/publish-warnings.txt" ] && \
-   [ -z "$(find "${inputs[@]}" -newer "$executable" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]; then
+   [ -z "$(find "${inputs[@]}" -type f -newer "$executable" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]; then
   echo "==> $executable is up to date (newer than src/ and the build settings)"
   exit 0
 fi

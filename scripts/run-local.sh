@@ -10,6 +10,9 @@
 # On other Azurite ports than the defaults the app gets a connection string with those endpoints
 # instead of UseDevelopmentStorage=true, and the banner prints it for the simulator.
 #   SKIP_BUILD=1 ./scripts/run-local.sh              use the Release build already there (no dotnet build)
+#   AOT=1 ./scripts/run-local.sh                     run the Native AOT executable that is deployed
+#                                                    (artifacts/aot, scripts/publish-aot.sh: published first
+#                                                    unless up to date) instead of the JIT build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,6 +28,7 @@ table_port=${AZURITE_TABLE_PORT:-10002}
 queue_name=${LocalQueue__Name:-payment-notifications}
 simulator_dll=tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll
 app_dll=src/Functions/bin/Release/net10.0/QoinHub.Merchant.Functions.dll
+app_native=artifacts/aot/QoinHub.Merchant.Functions
 
 # Stops with a message: its first argument is the headline, the others are indented below it.
 fail() {
@@ -112,13 +116,21 @@ if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.p
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+if [ "${AOT:-0}" = 1 ]; then
+  app=("$root/$app_native")
+else
+  app=(dotnet "$app_dll")
+fi
 if [ "${SKIP_BUILD:-0}" = 1 ]; then
-  for built in "$app_dll" "$simulator_dll"; do
+  for built in "${app[-1]}" "$simulator_dll"; do
     [ -f "$built" ] || fail "$built is missing: run without SKIP_BUILD=1 to build it."
   done
 else
   echo "==> building"
   dotnet build QoinHub.Merchant.slnx -c Release -v quiet -nologo
+  if [ "${AOT:-0}" = 1 ]; then
+    ./scripts/publish-aot.sh artifacts/aot
+  fi
 fi
 
 simulator=(dotnet "$simulator_dll")
@@ -192,7 +204,7 @@ export Partners__1__PublicKeys__0="$root/.dev/dev-qoinhub-2/public.pem"
 export Partners__1__ClientSecrets__0="$secret1"
 
 echo "==> starting the app on http://127.0.0.1:$port"
-dotnet "$app_dll" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions" &
+"${app[@]}" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions" &
 app_pid=$!
 for _ in $(seq 1 300); do
   kill -0 "$app_pid" 2>/dev/null || break
