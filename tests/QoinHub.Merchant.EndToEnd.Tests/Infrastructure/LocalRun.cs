@@ -4,7 +4,7 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// One local setup as the README describes it: development credentials from <c>dev-keys</c>, the app
-/// on Azurite with its own queue and 5-second tokens (so the expired-token check runs), and the
+/// on Azurite with its own queue and tables and 5-second tokens (so the expired-token check runs), and the
 /// simulator run from the directory that holds <c>.dev/</c>, so its default credentials apply.
 /// </summary>
 internal sealed class LocalRun : IDisposable
@@ -30,9 +30,14 @@ internal sealed class LocalRun : IDisposable
         try
         {
             var queue = LocalQueue.CreateUnique();
+            var tables = Guid.NewGuid().ToString("N")[..12];
             var settings = new Dictionary<string, string>(credentials.AppSettings, StringComparer.Ordinal)
             {
                 ["Storage__ConnectionString"] = AzuriteServer.Instance.ConnectionString,
+
+                // Tables of its own: runs of the same scenario (one per build) never see each other's rows.
+                ["Storage__TokenTable"] = "e2etokens" + tables,
+                ["Storage__NotificationTable"] = "e2eledger" + tables,
                 ["Snap__TokenLifetime"] = "00:00:05",
                 ["LocalQueue__Name"] = queue.Name,
 
