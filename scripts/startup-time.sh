@@ -129,26 +129,42 @@ start_once() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 range() { sort -n | awk 'NR == 1 { min = $1 } { max = $1 } END { print min "-" max }'; }
 
-declare -A ready_median token_median
-measure() {
-  local label=$1 with_token=$2 results
-  shift 2
-  start_once "$with_token" "$@" >/dev/null # warm-up: page cache, and the token table exists from here on
-  results=$(for _ in $(seq 1 "$runs"); do start_once "$with_token" "$@"; done)
-  ready_median[$label]=$(cut -d' ' -f1 <<<"$results" | median)
-  if [ "$with_token" = yes ]; then
-    token_median[$label]=$(cut -d' ' -f2 <<<"$results" | median)
-    printf '%-34s GET / %5s ms (%s)   first 2007300 %5s ms (%s)\n' "$label" "${ready_median[$label]}" "$(cut -d' ' -f1 <<<"$results" | range)" \
-      "${token_median[$label]}" "$(cut -d' ' -f2 <<<"$results" | range)"
-  else
-    printf '%-34s GET / %5s ms (%s)\n' "$label" "${ready_median[$label]}" "$(cut -d' ' -f1 <<<"$results" | range)"
-  fi
+labels=("(a) app, Native AOT (deployed)" "(b) app, ReadyToRun" "(c) bare ASP.NET Core Native AOT")
+tokens=(yes yes no)
+start_build() {
+  case $1 in
+    0) start_once yes "$root/artifacts/aot/QoinHub.Merchant.Functions" ;;
+    1) start_once yes dotnet "$builds/r2r/QoinHub.Merchant.Functions.dll" ;;
+    2) start_once no "$builds/hello/AotHello" ;;
+  esac
 }
 
-echo "==> process start to GET / and to the first 2007300: medians of $runs starts (min-max)"
-measure "(a) app, Native AOT (deployed)" yes "$root/artifacts/aot/QoinHub.Merchant.Functions"
-measure "(b) app, ReadyToRun" yes dotnet "$builds/r2r/QoinHub.Merchant.Functions.dll"
-measure "(c) bare ASP.NET Core Native AOT" no "$builds/hello/AotHello"
+# One start of each build per round, in turn, so that a burst of other work on the machine falls on
+# all three alike rather than on whichever was being measured.
+echo "==> process start to GET / and to the first 2007300: medians of $runs starts, taken in turn (min-max)"
+for i in 0 1 2; do
+  start_build "$i" >/dev/null # warm-up: page cache; the token table exists from here on
+done
+declare -A results
+for _ in $(seq 1 "$runs"); do
+  for i in 0 1 2; do
+    results[$i]+="$(start_build "$i")"$'\n'
+  done
+done
+
+declare -A ready_median token_median
+for i in 0 1 2; do
+  label=${labels[$i]}
+  lines=$(sed '/^$/d' <<<"${results[$i]}")
+  ready_median[$label]=$(cut -d' ' -f1 <<<"$lines" | median)
+  if [ "${tokens[$i]}" = yes ]; then
+    token_median[$label]=$(cut -d' ' -f2 <<<"$lines" | median)
+    printf '%-34s GET / %5s ms (%s)   first 2007300 %5s ms (%s)\n' "$label" "${ready_median[$label]}" "$(cut -d' ' -f1 <<<"$lines" | range)" \
+      "${token_median[$label]}" "$(cut -d' ' -f2 <<<"$lines" | range)"
+  else
+    printf '%-34s GET / %5s ms (%s)\n' "$label" "${ready_median[$label]}" "$(cut -d' ' -f1 <<<"$lines" | range)"
+  fi
+done
 
 floor=${ready_median["(c) bare ASP.NET Core Native AOT"]}
 app=${token_median["(a) app, Native AOT (deployed)"]}
