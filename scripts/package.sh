@@ -2,14 +2,15 @@
 # Builds the Azure Functions deployment package: a custom-handler app laid out as the Functions
 # host expects it.
 #
-#   host.json                      the repository's host.json (runs `dotnet app/QoinHub.Merchant.Functions.dll`)
+#   host.json                      the repository's host.json (starts `app/QoinHub.Merchant.Functions`, no arguments)
 #   <Function>/function.json       every folder beside host.json that holds a function.json
-#   app/                           dotnet publish of src/Functions: linux-x64, framework-dependent, ReadyToRun;
-#                                  only what runs: no symbols, XML docs, static web asset manifests
+#   app/QoinHub.Merchant.Functions the app as a Native AOT executable for linux-x64 (scripts/publish-aot.sh):
+#                                  one file, executable bit set, no .NET runtime needed on the instance
 #
 # Usage: ./scripts/package.sh [output-dir]     (default: artifacts/package)
 # Writes <output-dir>/qoinhub-merchant-functions.zip and leaves the unzipped tree in
-# <output-dir>/site (azd deploys that folder; see azure.yaml).
+# <output-dir>/site (azd deploys that folder; see azure.yaml). The executable comes from
+# artifacts/aot, published there first unless it is up to date (so the test command's publish is reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -19,33 +20,12 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 site="$out/site"
 zip_path="$out/qoinhub-merchant-functions.zip"
-# Separate bin/obj so packaging never rewrites the outputs a concurrent build or test run is using.
-build="$out/build"
 
 rm -rf "$site" "$zip_path"
-mkdir -p "$site"
+mkdir -p "$site/app"
 
-echo "==> dotnet publish src/Functions (linux-x64, ReadyToRun)"
-dotnet publish src/Functions/QoinHub.Merchant.Functions.csproj \
-  -c Release -r linux-x64 --self-contained false \
-  -p:PublishReadyToRun=true \
-  -p:UseAppHost=false \
-  -p:DebugType=none -p:DebugSymbols=false \
-  -p:GenerateDocumentationFile=false -p:AllowedReferenceRelatedFileExtensions=none \
-  -p:StaticWebAssetsEnabled=false \
-  --artifacts-path "$build" \
-  -o "$site/app" \
-  --nologo
-
-# Whatever the publish still leaves that the app never reads at run time: symbols, XML docs (named
-# after their assembly), static web asset manifests (the app serves no files), IIS's web.config,
-# development settings. *.deps.json and *.runtimeconfig.json stay: the host needs them to start it.
-find "$site/app" -type f \( -name '*.pdb' -o -name '*.staticwebassets*' -o -name web.config -o -name 'appsettings.Development.json' \) -print -delete
-for xml in "$site/app"/*.xml; do
-  if [ -f "${xml%.xml}.dll" ]; then
-    rm -v "$xml"
-  fi
-done
+./scripts/publish-aot.sh artifacts/aot
+install -m 755 artifacts/aot/QoinHub.Merchant.Functions "$site/app/QoinHub.Merchant.Functions"
 
 echo "==> host.json and function folders"
 cp host.json "$site/host.json"
@@ -70,4 +50,4 @@ else
   (cd "$site" && python3 -m zipfile -c "$zip_path" ./*)
 fi
 
-echo "$functions functions, $(find "$site/app" -type f | wc -l) app files -> $zip_path"
+echo "$functions functions, app/QoinHub.Merchant.Functions ($(( $(stat -c %s "$site/app/QoinHub.Merchant.Functions") / 1024 / 1024 )) MiB) -> $zip_path"

@@ -16,6 +16,9 @@
 #   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf ./scripts/run-local.sh
 # OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME
 # and APPLICATIONINSIGHTS_CONNECTION_STRING are handed to the app as they are.
+#   AOT=1 ./scripts/run-local.sh                     run the Native AOT executable that is deployed
+#                                                    (artifacts/aot, scripts/publish-aot.sh: published first
+#                                                    unless up to date) instead of the JIT build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,6 +34,7 @@ table_port=${AZURITE_TABLE_PORT:-10002}
 queue_name=${LocalQueue__Name:-payment-notifications}
 simulator_dll=tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll
 app_dll=src/Functions/bin/Release/net10.0/QoinHub.Merchant.Functions.dll
+app_native=artifacts/aot/QoinHub.Merchant.Functions
 
 # Stops with a message: its first argument is the headline, the others are indented below it.
 fail() {
@@ -118,13 +122,21 @@ if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.p
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+if [ "${AOT:-0}" = 1 ]; then
+  app=("$root/$app_native")
+else
+  app=(dotnet "$app_dll")
+fi
 if [ "${SKIP_BUILD:-0}" = 1 ]; then
-  for built in "$app_dll" "$simulator_dll"; do
+  for built in "${app[-1]}" "$simulator_dll"; do
     [ -f "$built" ] || fail "$built is missing: run without SKIP_BUILD=1 to build it."
   done
 else
   echo "==> building"
   dotnet build QoinHub.Merchant.slnx -c Release -v quiet -nologo
+  if [ "${AOT:-0}" = 1 ]; then
+    ./scripts/publish-aot.sh artifacts/aot
+  fi
 fi
 
 simulator=(dotnet "$simulator_dll")
@@ -207,7 +219,7 @@ else
 fi
 
 echo "==> starting the app on http://127.0.0.1:$port"
-dotnet "$app_dll" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions" &
+"${app[@]}" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions" &
 app_pid=$!
 for _ in $(seq 1 300); do
   kill -0 "$app_pid" 2>/dev/null || break

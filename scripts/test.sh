@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of the solution: unit, HTTP-level against Azurite, deployment checks and the
-# end-to-end run. Needs only the .NET SDK and Node.js; installs the pinned Azurite itself.
+# end-to-end run. Needs the .NET SDK, Node.js and a C toolchain (gcc or clang, to link the native
+# build); installs the pinned Azurite itself.
+#
+# The app ships as a Native AOT executable, so that executable is published first (artifacts/aot,
+# scripts/publish-aot.sh: skipped when up to date, fails on a trim or AOT warning from our code) and
+# the end-to-end tests run it beside the JIT build. A missing executable fails those tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +17,8 @@ fi
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
+
+./scripts/publish-aot.sh artifacts/aot
 
 echo "==> dotnet test"
 status=0

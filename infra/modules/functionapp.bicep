@@ -1,8 +1,7 @@
 // The Flex Consumption plan and function app. The app package is a custom handler: host.json
-// tells the Functions host to start `dotnet app/QoinHub.Merchant.Functions.dll` and forward each
-// HTTP request to it. The runtime stack is .NET 10 (dotnet-isolated) only so that the instance has
-// the .NET 10 and ASP.NET Core runtimes; the presence of `customHandler` in host.json is what makes
-// the host use the HTTP custom-handler path instead of the isolated-worker protocol.
+// tells the Functions host to start `app/QoinHub.Merchant.Functions` (a Native AOT executable that
+// needs no .NET runtime) and forward each HTTP request to it. The runtime stack is Flex
+// Consumption's `custom` (version 1.0), the stack for custom handlers (docs/decisions/0003-native-aot.md).
 //
 // Every connection is made as the user-assigned identity; no app setting carries a key, password,
 // SAS or connection string with a secret.
@@ -199,8 +198,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'dotnet-isolated'
-        version: '10.0'
+        name: 'custom'
+        version: '1.0'
       }
     }
   }

@@ -8,6 +8,7 @@ try
     builder.UseCustomHandlerPortWhenHosted();
     builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
     builder.AddMerchantTelemetry();
+    builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
 
     // Start-up failures are reported below, in one line; the host's own report adds a stack trace.
     builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);

@@ -14,11 +14,13 @@ internal sealed class DeploymentPackage
     private static readonly Lazy<Task<DeploymentPackage>> Built = new(BuildOnceAsync);
 
     private readonly Dictionary<string, byte[]> _entries;
+    private readonly Dictionary<string, int> _unixModes;
 
-    private DeploymentPackage(string outputDirectory, Dictionary<string, byte[]> entries)
+    private DeploymentPackage(string outputDirectory, Dictionary<string, byte[]> entries, Dictionary<string, int> unixModes)
     {
         OutputDirectory = outputDirectory;
         _entries = entries;
+        _unixModes = unixModes;
     }
 
     /// <summary>Where the script wrote the zip and the unzipped site folder.</summary>
@@ -30,6 +32,10 @@ internal sealed class DeploymentPackage
     public static Task<DeploymentPackage> BuildAsync() => Built.Value;
 
     public bool Contains(string path) => _entries.ContainsKey(path);
+
+    /// <summary>The Unix permission bits stored for an entry (0 when the zip was made without them).</summary>
+    public int UnixMode(string path) =>
+        _unixModes.TryGetValue(path, out var mode) ? mode : throw new FileNotFoundException($"{path} is not in {ZipName}.", path);
 
     public byte[] Read(string path) =>
         _entries.TryGetValue(path, out var content) ? content : throw new FileNotFoundException($"{path} is not in {ZipName}.", path);
@@ -49,6 +55,7 @@ internal sealed class DeploymentPackage
         Assert.True(run.ExitCode == 0, run.ToString());
 
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var modes = new Dictionary<string, int>(StringComparer.Ordinal);
         using (var zip = ZipFile.OpenRead(Path.Combine(output, ZipName)))
         {
             foreach (var entry in zip.Entries.Where(e => !e.FullName.EndsWith('/')))
@@ -56,10 +63,12 @@ internal sealed class DeploymentPackage
                 using var stream = entry.Open();
                 using var buffer = new MemoryStream();
                 await stream.CopyToAsync(buffer);
-                entries.Add(entry.FullName.StartsWith("./", StringComparison.Ordinal) ? entry.FullName[2..] : entry.FullName, buffer.ToArray());
+                var name = entry.FullName.StartsWith("./", StringComparison.Ordinal) ? entry.FullName[2..] : entry.FullName;
+                entries.Add(name, buffer.ToArray());
+                modes.Add(name, (entry.ExternalAttributes >> 16) & 0b111_111_111);
             }
         }
 
-        return new DeploymentPackage(output, entries);
+        return new DeploymentPackage(output, entries, modes);
     }
 }

@@ -1,4 +1,5 @@
-using System.Reflection.PortableExecutable;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using QoinHub.Merchant.Functions;
 using QoinHub.Merchant.Testing;
@@ -12,6 +13,8 @@ namespace QoinHub.Merchant.Deployment.Tests;
 public sealed class DeploymentPackageTests
 {
     private const string AppFolder = "app";
+
+    private const string NativeExecutable = AppFolder + "/QoinHub.Merchant.Functions";
 
     [Fact]
     public async Task Zip_root_holds_host_json_one_folder_per_function_and_the_app_only()
@@ -34,7 +37,7 @@ public sealed class DeploymentPackageTests
     }
 
     [Fact]
-    public async Task Custom_handler_in_host_json_starts_a_file_that_is_in_the_zip()
+    public async Task Custom_handler_in_host_json_starts_the_native_executable_in_the_zip_without_arguments()
     {
         var package = await DeploymentPackage.BuildAsync();
         var host = JsonNode.Parse(package.Read("host.json"))!;
@@ -46,13 +49,11 @@ public sealed class DeploymentPackageTests
         var workingDirectory = description["workingDirectory"]?.GetValue<string>() ?? "";
         var arguments = description["arguments"]?.AsArray().Select(a => a!.GetValue<string>()).ToList() ?? [];
 
-        // `dotnet` comes with the .NET 10 stack; then the first argument is the app's entry assembly.
-        var started = executable == "dotnet" ? Assert.Single(arguments) : executable;
-        var path = string.IsNullOrEmpty(workingDirectory) ? started : $"{workingDirectory.TrimEnd('/')}/{started}";
+        // The executable itself, not `dotnet` with an assembly: the instance needs no .NET runtime.
+        Assert.Empty(arguments);
+        var path = string.IsNullOrEmpty(workingDirectory) ? executable : $"{workingDirectory.TrimEnd('/')}/{executable}";
         Assert.True(package.Contains(path), $"host.json starts {path}, which is not in the zip.");
-        Assert.Equal($"{AppFolder}/QoinHub.Merchant.Functions.dll", path);
-        Assert.True(package.Contains($"{AppFolder}/QoinHub.Merchant.Functions.runtimeconfig.json"));
-        Assert.True(package.Contains($"{AppFolder}/QoinHub.Merchant.Functions.deps.json"));
+        Assert.Equal(NativeExecutable, path);
     }
 
     [Fact]
@@ -117,22 +118,79 @@ public sealed class DeploymentPackageTests
     }
 
     [Fact]
-    public async Task App_is_published_ready_to_run_for_dotnet_10_with_asp_net_core()
+    public async Task App_is_one_native_linux_x64_executable_with_its_executable_bit_set()
     {
         var package = await DeploymentPackage.BuildAsync();
 
-        foreach (var assembly in new[] { "QoinHub.Merchant.Functions.dll", "QoinHub.Merchant.Core.dll", "QoinHub.Merchant.Snap.dll", "QoinHub.Merchant.AzureAdapters.dll" })
+        Assert.Equal([NativeExecutable], package.Files.Where(f => f.StartsWith(AppFolder + "/", StringComparison.Ordinal)));
+        var elf = package.Read(NativeExecutable);
+        Assert.True(elf.AsSpan(0, 4).SequenceEqual("\u007fELF"u8), "The app is not an ELF executable.");
+        Assert.Equal(2, elf[4]); // ELFCLASS64
+        Assert.Equal(1, elf[5]); // little-endian
+        Assert.Equal(0x3E, BitConverter.ToUInt16(elf, 18)); // EM_X86_64
+        Assert.Equal(3, BitConverter.ToUInt16(elf, 16)); // ET_DYN: a position-independent executable
+
+        // Unix permissions travel in the zip entry's external attributes: the host starts the file as it is.
+        var mode = package.UnixMode(NativeExecutable);
+        Assert.True((mode & 0b001_001_001) == 0b001_001_001, $"{NativeExecutable} is stored with mode {Convert.ToString(mode, 8)}, not executable.");
+    }
+
+    [Fact]
+    public async Task Packaged_executable_started_as_the_host_starts_it_answers_ready_with_no_dotnet_in_its_environment()
+    {
+        var package = await DeploymentPackage.BuildAsync();
+        var site = Path.Combine(package.OutputDirectory, "site");
+        using var partnerKey = System.Security.Cryptography.RSA.Create(2048);
+        var port = FreeLoopbackPort();
+
+        // As the Functions host does: from the site root, the port in FUNCTIONS_CUSTOMHANDLER_PORT, no
+        // arguments. The environment is emptied (no PATH, no DOTNET_ROOT), so nothing can lend it a runtime.
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(site, NativeExecutable))
         {
-            using var pe = new PEReader(new MemoryStream(package.Read($"{AppFolder}/{assembly}")));
-            var cor = pe.PEHeaders.CorHeader ?? throw new InvalidOperationException($"{assembly} is not a .NET assembly.");
-            Assert.True(cor.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not ReadyToRun-compiled.");
+            WorkingDirectory = site,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Clear();
+        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Partners__0__ClientId"] = "package-test";
+        start.Environment["Partners__0__PublicKeys__0"] = partnerKey.ExportSubjectPublicKeyInfoPem();
+        start.Environment["Partners__0__ClientSecrets__0"] = "package-test-secret";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            HttpResponseMessage? ready = null;
+            while (ready is null && DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                try
+                {
+                    ready = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
+            Assert.True(ready is not null, $"The packaged executable never answered GET / (exited: {process.HasExited}).");
+            using (ready)
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+                Assert.Equal("\"ready\"", await ready.Content.ReadAsStringAsync());
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
 
-        var runtimeConfig = JsonNode.Parse(package.Read($"{AppFolder}/QoinHub.Merchant.Functions.runtimeconfig.json"))!["runtimeOptions"]!;
-        Assert.Equal("net10.0", runtimeConfig["tfm"]!.GetValue<string>());
-        var frameworks = runtimeConfig["frameworks"]?.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToList() ?? [];
-        Assert.Contains("Microsoft.AspNetCore.App", frameworks);
-        Assert.Null(runtimeConfig["includedFrameworks"]);
+        Assert.DoesNotContain("fail:", await output + await errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,9 +217,8 @@ public sealed class DeploymentPackageTests
             Path.GetFileName(f) is "web.config" or "appsettings.Development.json").ToList();
         Assert.True(unneeded.Count == 0, $"The package holds files the app never reads at run time: {string.Join(", ", unneeded)}");
 
-        // What the host does need to start the app stays.
-        Assert.Contains($"{AppFolder}/QoinHub.Merchant.Functions.deps.json", package.Files);
-        Assert.Contains($"{AppFolder}/QoinHub.Merchant.Functions.runtimeconfig.json", package.Files);
+        // Nothing of a framework-dependent app: no assemblies, no runtime configuration for `dotnet`.
+        Assert.DoesNotContain(package.Files, f => f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".runtimeconfig.json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".dbg", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -174,5 +231,12 @@ public sealed class DeploymentPackageTests
             .Select(f => Path.GetRelativePath(site, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal);
         Assert.Equal(package.Files.Order(StringComparer.Ordinal), onDisk);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class FunctionsHostInstructionsTests
 
     [Theory]
     [InlineData("artifacts/package/site/host.json")]
-    [InlineData("app/QoinHub.Merchant.Functions.dll")]
+    [InlineData("app/QoinHub.Merchant.Functions")]
     [InlineData("local.settings.json")]
     public void What_the_steps_create_is_git_ignored(string created)
     {

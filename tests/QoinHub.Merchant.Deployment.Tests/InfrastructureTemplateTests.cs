@@ -201,7 +201,7 @@ public sealed class InfrastructureTemplateTests
     }
 
     [Fact]
-    public async Task Function_app_runs_on_flex_consumption_with_the_dotnet_10_stack_and_deploys_by_identity()
+    public async Task Function_app_runs_on_flex_consumption_with_the_custom_handler_stack_and_deploys_by_identity()
     {
         var template = await ArmTemplate.MainAsync();
         var plan = template.Single("Microsoft.Web/serverfarms");
@@ -211,8 +211,9 @@ public sealed class InfrastructureTemplateTests
         Assert.Equal("FC1", plan.Node["sku"]?["name"]?.GetValue<string>());
         Assert.True(plan.Boolean("reserved"), "Flex Consumption is Linux only.");
         Assert.Equal("functionapp,linux", site.Node["kind"]?.GetValue<string>());
-        Assert.Equal("dotnet-isolated", site.String("functionAppConfig.runtime.name"));
-        Assert.Equal("10.0", site.String("functionAppConfig.runtime.version"));
+        // The app is a native executable started by host.json's customHandler: the custom-handler stack, no .NET runtime.
+        Assert.Equal("custom", site.String("functionAppConfig.runtime.name"));
+        Assert.Equal("1.0", site.String("functionAppConfig.runtime.version"));
         Assert.Equal("blobContainer", site.String("functionAppConfig.deployment.storage.type"));
         Assert.Equal("UserAssignedIdentity", site.String("functionAppConfig.deployment.storage.authentication.type"));
         Assert.Null(site.Find("functionAppConfig.deployment.storage.authentication.storageAccountConnectionStringName"));

@@ -5,10 +5,12 @@ namespace QoinHub.Merchant.EndToEnd.Tests;
 
 public sealed class ConformanceEndToEndTests
 {
-    [Fact]
-    public async Task Conformance_passes_against_the_app_and_each_accepted_notification_is_queued_exactly_once()
+    [Theory]
+    [InlineData(AppBuild.Jit)]
+    [InlineData(AppBuild.NativeAot)]
+    public async Task Conformance_passes_against_the_app_and_each_accepted_notification_is_queued_exactly_once(AppBuild build)
     {
-        using var run = await LocalRun.StartAsync();
+        using var run = await LocalRun.StartAsync(build);
         var reportPath = run.PathInRun("conformance.json");
         var sensitivePath = run.PathInRun("sensitive.txt");
 
@@ -36,10 +38,12 @@ public sealed class ConformanceEndToEndTests
         run.AssertAppOutputHoldsNone(sensitivePath, atLeast: 50);
     }
 
-    [Fact]
-    public async Task Notify_shows_the_notification_it_sent_arriving_on_the_local_queue()
+    [Theory]
+    [InlineData(AppBuild.Jit)]
+    [InlineData(AppBuild.NativeAot)]
+    public async Task Notify_shows_the_notification_it_sent_arriving_on_the_local_queue(AppBuild build)
     {
-        using var run = await LocalRun.StartAsync();
+        using var run = await LocalRun.StartAsync(build);
 
         var result = await run.SimulateAsync(
             TimeSpan.FromMinutes(1),

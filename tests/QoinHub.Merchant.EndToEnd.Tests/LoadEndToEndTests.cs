@@ -6,10 +6,12 @@ namespace QoinHub.Merchant.EndToEnd.Tests;
 
 public sealed partial class LoadEndToEndTests
 {
-    [Fact]
-    public async Task Load_reports_its_figures_and_the_queue_holds_each_distinct_notification_once()
+    [Theory]
+    [InlineData(AppBuild.Jit)]
+    [InlineData(AppBuild.NativeAot)]
+    public async Task Load_reports_its_figures_and_the_queue_holds_each_distinct_notification_once(AppBuild build)
     {
-        using var run = await LocalRun.StartAsync();
+        using var run = await LocalRun.StartAsync(build);
         var reportPath = run.PathInRun("load.json");
         var sensitivePath = run.PathInRun("sensitive.txt");
 

@@ -36,11 +36,13 @@ public sealed partial class RunLocalScriptTests
         Assert.DoesNotContain(ports.Where(port => port.Key != variable), port => RunLocalScript.Listening(port.Value));
     }
 
-    [Fact]
-    public async Task On_other_ports_the_app_answers_and_the_printed_commands_reach_it_and_its_queue()
+    [Theory]
+    [InlineData(AppBuild.Jit)]
+    [InlineData(AppBuild.NativeAot)]
+    public async Task On_other_ports_the_app_answers_and_the_printed_commands_reach_it_and_its_queue(AppBuild build)
     {
         var ports = RunLocalScript.FreePorts();
-        using var script = RunLocalScript.Start(ports);
+        using var script = RunLocalScript.Start(ports, build);
         await script.WaitForOutputAsync("play QoinHub:", TimeSpan.FromMinutes(3));
         await script.WaitForOutputAsync(SimulatorCommand + " queue peek", TimeSpan.FromSeconds(10));
 

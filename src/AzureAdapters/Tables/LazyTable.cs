@@ -1,25 +1,35 @@
+using System.Diagnostics.CodeAnalysis;
 using Azure;
 using Azure.Data.Tables;
 
 namespace QoinHub.Merchant.AzureAdapters.Tables;
 
 /// <summary>
-/// A table that is created lazily: on first use, once. A failed creation is not remembered, so the
-/// next call tries again; and when the table disappears under the running app (deleted by hand, a
-/// storage account restored), the "table not found" answer resets the created state, the table is
-/// created again and the operation is retried once.
+/// A table that is created lazily, when the service says it is missing. Operations run as if the
+/// table existed, which it does for every instance but the very first on new storage: a new
+/// process's first write costs one round trip, not a creation and then the write. When an operation
+/// is answered "table not found" (first use on new storage, or the table deleted under the running
+/// app by hand or by a restore), the table is created and the operation retried once. A failed
+/// creation is not remembered, so the next call tries again. A point read of a missing table finds
+/// no row, which is the truth, and creates nothing.
 /// </summary>
 public sealed class LazyTable(TableClient client) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _ready;
+    private volatile bool _missing;
 
     public string Name => client.Name;
 
     /// <summary>The client as it is, whether or not the table was created: for a check that must not create it.</summary>
     internal TableClient Client => client;
 
-    /// <summary>Runs <paramref name="operation"/> on the table, creating it first if needed and once more if it has gone.</summary>
+    /// <summary>Runs <paramref name="operation"/> on the table; when the table is missing, creates it and runs the operation once more.</summary>
+    /// <remarks>
+    /// Every read of a row (<c>GetEntity…&lt;TableEntity&gt;</c>, <c>QueryAsync&lt;TableEntity&gt;</c>) makes the
+    /// Tables library create the <see cref="TableEntity"/> by reflection (<c>Activator.CreateInstance&lt;T&gt;</c>);
+    /// a native build keeps that constructor only when asked to, as here.
+    /// </remarks>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
@@ -36,10 +46,11 @@ public sealed class LazyTable(TableClient client) : IDisposable
         }
     }
 
-    /// <summary>The client, after the table was created (once).</summary>
+    /// <summary>The client; first the table is created if an earlier call found it missing (once for all callers).</summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     public async ValueTask<TableClient> GetAsync(CancellationToken cancellationToken)
     {
-        if (_ready)
+        if (!_missing)
         {
             return client;
         }
@@ -47,10 +58,10 @@ public sealed class LazyTable(TableClient client) : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!_ready)
+            if (_missing)
             {
                 await CreateAsync(cancellationToken).ConfigureAwait(false);
-                _ready = true;
+                _missing = false;
             }
         }
         finally
@@ -63,8 +74,8 @@ public sealed class LazyTable(TableClient client) : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    /// <summary>Forgets that the table was created: the next call creates it again.</summary>
-    internal void Forget() => _ready = false;
+    /// <summary>Records that the service answered "table not found": the next call creates the table first.</summary>
+    internal void Forget() => _missing = true;
 
     internal static bool IsTableNotFound(RequestFailedException exception) =>
         exception.Status == 404 && string.Equals(exception.ErrorCode, "TableNotFound", StringComparison.OrdinalIgnoreCase);

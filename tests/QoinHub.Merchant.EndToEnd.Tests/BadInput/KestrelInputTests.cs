@@ -11,13 +11,17 @@ namespace QoinHub.Merchant.EndToEnd.Tests.BadInput;
 public sealed class KestrelInputTests
 {
     [Theory]
-    [InlineData("2147483648")]
-    [InlineData("9223372036854775807")]
-    [InlineData("30000001")]
-    [InlineData("40000")]
-    public async Task Declared_length_over_the_limit_with_a_tiny_body_is_a_4xx(string contentLength)
+    [InlineData("2147483648", AppBuild.Jit)]
+    [InlineData("9223372036854775807", AppBuild.Jit)]
+    [InlineData("30000001", AppBuild.Jit)]
+    [InlineData("40000", AppBuild.Jit)]
+    [InlineData("2147483648", AppBuild.NativeAot)]
+    [InlineData("9223372036854775807", AppBuild.NativeAot)]
+    [InlineData("30000001", AppBuild.NativeAot)]
+    [InlineData("40000", AppBuild.NativeAot)]
+    public async Task Declared_length_over_the_limit_with_a_tiny_body_is_a_4xx(string contentLength, AppBuild build)
     {
-        using var run = await LocalRun.StartAsync();
+        using var run = await LocalRun.StartAsync(build);
 
         var (status, body) = await SendRawAsync(run.App.BaseUrl, $"Content-Length: {contentLength}\r\n", "{}", trickle: false);
 
@@ -30,10 +34,12 @@ public sealed class KestrelInputTests
         Assert.DoesNotContain("fail:", run.App.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Body_trickled_slower_than_the_minimum_rate_is_a_4xx_or_a_closed_connection_and_a_warning()
+    [Theory]
+    [InlineData(AppBuild.Jit)]
+    [InlineData(AppBuild.NativeAot)]
+    public async Task Body_trickled_slower_than_the_minimum_rate_is_a_4xx_or_a_closed_connection_and_a_warning(AppBuild build)
     {
-        using var run = await LocalRun.StartAsync();
+        using var run = await LocalRun.StartAsync(build);
 
         var (status, body) = await SendRawAsync(run.App.BaseUrl, "Content-Length: 200\r\n", new string(' ', 200), trickle: true);
 

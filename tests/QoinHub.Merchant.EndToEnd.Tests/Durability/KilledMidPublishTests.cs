@@ -13,8 +13,10 @@ public sealed class KilledMidPublishTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Notification_recorded_by_a_process_killed_mid_publish_is_published_once_by_the_restarted_app()
+    [Theory]
+    [InlineData(AppBuild.Jit)]
+    [InlineData(AppBuild.NativeAot)]
+    public async Task Notification_recorded_by_a_process_killed_mid_publish_is_published_once_by_the_restarted_app(AppBuild build)
     {
         using var credentials = await DevCredentials.CreateAsync();
         var azurite = AzuriteServer.Instance.ConnectionString;
@@ -36,7 +38,7 @@ public sealed class KilledMidPublishTests
         const string Reference = "T-e2e-killed";
         const string ExternalId = "2025070600000077";
 
-        var first = await MerchantApp.StartAsync(settings);
+        var first = await MerchantApp.StartAsync(settings, build);
         using var caller = new SignedCaller(credentials, first.BaseUrl);
         var messageId = NotificationEnvelope.MessageIdFor(caller.ClientId, Reference, "00");
         Task<int> unanswered;
@@ -60,7 +62,7 @@ public sealed class KilledMidPublishTests
         Assert.Equal(("Received", true), (await ledger.StateAsync(messageId), await ledger.HasPendingMarkerAsync(messageId)));
 
         queuePath.IsBlackHole = false;
-        using var second = await MerchantApp.StartAsync(settings);
+        using var second = await MerchantApp.StartAsync(settings, build);
         await WaitUntilAsync(async () => await ledger.StateAsync(messageId) == "Published", "the restarted app's relay to publish it", second);
 
         Assert.False(await ledger.HasPendingMarkerAsync(messageId));

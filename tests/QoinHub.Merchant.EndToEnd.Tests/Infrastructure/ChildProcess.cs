@@ -4,8 +4,8 @@ using System.Text;
 namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// <c>dotnet &lt;assembly&gt; args</c> as a separate process with its output captured; disposing
-/// kills the whole process tree.
+/// <c>dotnet &lt;assembly&gt; args</c>, or a native executable with its args, as a separate process
+/// with its output captured; disposing kills the whole process tree.
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -48,16 +48,24 @@ internal sealed class ChildProcess : IDisposable
     public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    public static ChildProcess StartDotnet(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static ChildProcess StartDotnet(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        Start(DotnetHost, [assembly, .. arguments], environment, workingDirectory ?? Path.GetDirectoryName(assembly)!);
+
+    /// <summary>The app as <paramref name="build"/> makes it: <c>dotnet</c> with the JIT build's assembly, or the native executable itself.</summary>
+    public static ChildProcess StartApp(AppBuild build, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        build == AppBuild.NativeAot
+            ? Start(BuildOutput.NativeApp, arguments, environment, Path.GetDirectoryName(BuildOutput.NativeApp)!)
+            : StartDotnet(BuildOutput.App, arguments, environment);
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string workingDirectory)
     {
-        var start = new ProcessStartInfo(DotnetHost)
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(assembly)!,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -74,7 +82,7 @@ internal sealed class ChildProcess : IDisposable
         process.ErrorDataReceived += (_, e) => child.Append(child._stderr, e.Data);
         if (!process.Start())
         {
-            throw new InvalidOperationException($"Could not start {assembly}.");
+            throw new InvalidOperationException($"Could not start {fileName}.");
         }
 
         process.BeginOutputReadLine();

@@ -4,7 +4,7 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// One local setup as the README describes it: development credentials from <c>dev-keys</c>, the app
-/// on Azurite with its own queue and 5-second tokens (so the expired-token check runs), and the
+/// on Azurite with its own queue and tables and 5-second tokens (so the expired-token check runs), and the
 /// simulator run from the directory that holds <c>.dev/</c>, so its default credentials apply.
 /// </summary>
 internal sealed class LocalRun : IDisposable
@@ -24,22 +24,27 @@ internal sealed class LocalRun : IDisposable
 
     public string PathInRun(string name) => Path.Combine(Credentials.Root, name);
 
-    public static async Task<LocalRun> StartAsync()
+    public static async Task<LocalRun> StartAsync(AppBuild build = AppBuild.Jit)
     {
         var credentials = await DevCredentials.CreateAsync();
         try
         {
             var queue = LocalQueue.CreateUnique();
+            var tables = Guid.NewGuid().ToString("N")[..12];
             var settings = new Dictionary<string, string>(credentials.AppSettings, StringComparer.Ordinal)
             {
                 ["Storage__ConnectionString"] = AzuriteServer.Instance.ConnectionString,
+
+                // Tables of its own: runs of the same scenario (one per build) never see each other's rows.
+                ["Storage__TokenTable"] = "e2etokens" + tables,
+                ["Storage__NotificationTable"] = "e2eledger" + tables,
                 ["Snap__TokenLifetime"] = "00:00:05",
                 ["LocalQueue__Name"] = queue.Name,
 
                 // The app's own categories at Debug, so that a leak at any level shows up in its output.
                 ["Logging__LogLevel__QoinHub"] = "Debug",
             };
-            return new LocalRun(credentials, queue, await MerchantApp.StartAsync(settings));
+            return new LocalRun(credentials, queue, await MerchantApp.StartAsync(settings, build));
         }
         catch
         {

@@ -5,7 +5,8 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// The merchant app started the way a user starts it (<c>dotnet QoinHub.Merchant.Functions.dll
-/// --urls ...</c>) with settings in environment variables; ready once <c>GET /</c> answers.
+/// --urls ...</c>, or the native executable with the same arguments) with settings in environment
+/// variables; ready once <c>GET /</c> answers.
 /// </summary>
 internal sealed class MerchantApp : IDisposable
 {
@@ -22,11 +23,11 @@ internal sealed class MerchantApp : IDisposable
     /// <summary>Everything the app wrote to stdout and stderr so far.</summary>
     public string Output => _process.AllOutput;
 
-    public static async Task<MerchantApp> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public static async Task<MerchantApp> StartAsync(IReadOnlyDictionary<string, string> settings, AppBuild build = AppBuild.Jit)
     {
         var port = FreeLoopbackPort();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
-        var process = ChildProcess.StartDotnet(BuildOutput.App, ["--urls", baseUrl.ToString().TrimEnd('/')], settings);
+        var process = ChildProcess.StartApp(build, ["--urls", baseUrl.ToString().TrimEnd('/')], settings);
         var app = new MerchantApp(process, baseUrl);
         try
         {
@@ -59,6 +60,11 @@ internal sealed class MerchantApp : IDisposable
                 if (response.IsSuccessStatusCode)
                 {
                     return;
+                }
+
+                if ((int)response.StatusCode >= 500)
+                {
+                    throw new InvalidOperationException($"The app answered GET / with HTTP {(int)response.StatusCode}:\n{Output}");
                 }
             }
             catch (HttpRequestException)

@@ -13,7 +13,8 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 /// <c>tools/</c> and to <c>node_modules/</c>. So its <c>.dev/</c> and <c>.azurite/</c> are its
 /// own and a developer's running instance is never touched. <c>SKIP_BUILD=1</c>: the solution's
 /// Release build, which the tests run on, is what it starts (a build here would rewrite files
-/// the other test projects are using).
+/// the other test projects are using); with <c>AOT=1</c>, the native executable the test command
+/// published (linked as <c>artifacts/aot</c>).
 /// </summary>
 internal sealed class RunLocalScript : IDisposable
 {
@@ -83,7 +84,7 @@ internal sealed class RunLocalScript : IDisposable
         }
     }
 
-    public static RunLocalScript Start(IReadOnlyDictionary<string, int> ports)
+    public static RunLocalScript Start(IReadOnlyDictionary<string, int> ports, AppBuild build = AppBuild.Jit)
     {
         var repository = AzuriteServer.RepositoryRoot;
         var built = Path.Combine(repository, "src", "Functions", "bin", "Release", "net10.0", "QoinHub.Merchant.Functions.dll");
@@ -103,6 +104,12 @@ internal sealed class RunLocalScript : IDisposable
             {
                 File.CreateSymbolicLink(Path.Combine(root, shared), target);
             }
+        }
+
+        if (build == AppBuild.NativeAot)
+        {
+            Directory.CreateDirectory(Path.Combine(root, "artifacts"));
+            Directory.CreateSymbolicLink(Path.Combine(root, "artifacts", "aot"), Path.GetDirectoryName(BuildOutput.NativeApp)!);
         }
 
         // setsid: the script leads a process group of its own, so that everything it started can be
@@ -126,6 +133,7 @@ internal sealed class RunLocalScript : IDisposable
         }
 
         start.Environment["SKIP_BUILD"] = "1";
+        start.Environment["AOT"] = build == AppBuild.NativeAot ? "1" : "0";
         var process = new Process { StartInfo = start };
         var script = new RunLocalScript(root, process);
         process.OutputDataReceived += (_, e) => script.Append(e.Data);
@@ -227,7 +235,7 @@ internal sealed class RunLocalScript : IDisposable
         try
         {
             // unlink(2) removes a link and leaves what it points to; only then is the rest deleted.
-            foreach (var link in Linked.Select(name => Path.Combine(Root, name)))
+            foreach (var link in Linked.Append(Path.Combine("artifacts", "aot")).Select(name => Path.Combine(Root, name)))
             {
                 File.Delete(link);
             }

@@ -79,8 +79,9 @@ public sealed class FunctionMetadataTests
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "host.json")));
         var handler = host.RootElement.GetProperty("customHandler");
         Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        Assert.Equal("dotnet", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.Equal(["app/QoinHub.Merchant.Functions.dll"], handler.GetProperty("description").GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+        // The Native AOT executable itself (docs/decisions/0003-native-aot.md): no `dotnet`, no arguments.
+        Assert.Equal("app/QoinHub.Merchant.Functions", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
+        Assert.Empty(handler.GetProperty("description").GetProperty("arguments").EnumerateArray());
         Assert.Equal(FunctionRoutes.RoutePrefix, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
