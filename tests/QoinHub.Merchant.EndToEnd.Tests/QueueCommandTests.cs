@@ -27,7 +27,7 @@ public sealed class QueueCommandTests
         Assert.Matches(@"\[1\] messageId [0-9a-f]{64}  partner dev-qoinhub  externalId 2025070600000101  status 03 \(Pending\)", peek);
         Assert.Matches(@"\[2\] messageId [0-9a-f]{64}  partner dev-qoinhub  externalId 2025070600000102  status 00 \(Success\)", peek);
         Assert.Contains("dequeued 0 times", peek, StringComparison.Ordinal);
-        Assert.Contains("\n  \"schemaVersion\": \"1.0\",", peek, StringComparison.Ordinal);
+        Assert.Contains("\n  \"schemaVersion\": \"1.1\",", peek, StringComparison.Ordinal);
         var client = new QueueClient(AzuriteServer.Instance.ConnectionString, run.Queue.Name);
         Assert.All((await client.PeekMessagesAsync(32)).Value, message => Assert.Equal(0, message.DequeueCount));
 
