@@ -24,7 +24,7 @@ internal sealed class LocalRun : IDisposable
 
     public string PathInRun(string name) => Path.Combine(Credentials.Root, name);
 
-    public static async Task<LocalRun> StartAsync(AppBuild build = AppBuild.Jit)
+    public static async Task<LocalRun> StartAsync(AppBuild build = AppBuild.Jit, string tokenLifetime = "00:00:05")
     {
         var credentials = await DevCredentials.CreateAsync();
         try
@@ -38,7 +38,7 @@ internal sealed class LocalRun : IDisposable
                 // Tables of its own: runs of the same scenario (one per build) never see each other's rows.
                 ["Storage__TokenTable"] = "e2etokens" + tables,
                 ["Storage__NotificationTable"] = "e2eledger" + tables,
-                ["Snap__TokenLifetime"] = "00:00:05",
+                ["Snap__TokenLifetime"] = tokenLifetime,
                 ["LocalQueue__Name"] = queue.Name,
 
                 // The app's own categories at Debug, so that a leak at any level shows up in its output.
