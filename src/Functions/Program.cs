@@ -5,6 +5,7 @@ try
 {
     var builder = WebApplication.CreateSlimBuilder(args);
     builder.UseCustomHandlerPortWhenHosted();
+    builder.UseQuietFrameworkRequestLogs();
     builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
 
     // Start-up failures are reported below, in one line; the host's own report adds a stack trace.
