@@ -6,6 +6,7 @@ try
 {
     var builder = WebApplication.CreateSlimBuilder(args);
     builder.UseCustomHandlerPortWhenHosted();
+    builder.UseQuietFrameworkRequestLogs();
     builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
     builder.AddMerchantTelemetry();
     builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));

@@ -44,6 +44,9 @@ public class SnapAppFactory : WebApplicationFactory<Program>
 
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
+    /// <summary>Whether ASP.NET Core's own records at every level reach <see cref="Logs"/> (the app's defaults apply otherwise).</summary>
+    protected virtual bool CapturesFrameworkLogs => true;
+
     /// <summary>Extra settings a test class adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
@@ -69,6 +72,12 @@ public class SnapAppFactory : WebApplicationFactory<Program>
             // tests of the time-out itself set a short one.
             ["Health:Timeout"] = "00:00:10",
         };
+        if (CapturesFrameworkLogs)
+        {
+            // The app quiets ASP.NET Core's per-request logs by default; the tests see every record.
+            settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
+        }
+
         foreach (var (key, value) in Settings())
         {
             settings[key] = value;
