@@ -249,15 +249,15 @@ accepted=$(accepted_of "$work/load.json")
 elapsed=$(field_of "$work/load.json" elapsedSeconds)
 [ "$accepted" -gt 0 ] || fail "no notification was accepted: $(cat "$work/load.json.out")"
 node -e '
-  const [label, ticks, appTicks, azuriteTicks, accepted, sent, elapsed, concurrency, rss, switches] = process.argv.slice(1);
+  const [label, ticks, appTicks, azuriteTicks, accepted, sent, elapsed, concurrency, rss, switches, warmup] = process.argv.slice(1);
   const ms = t => Number(t) * 1000 / Number(ticks);
   const perNotification = ms(appTicks) / Number(accepted);
   console.log(`cpu-per-notification ${label}: ${perNotification.toFixed(3)} ms (${accepted} accepted of ${sent} sent, app CPU ${(ms(appTicks) / 1000).toFixed(2)} s, ${(Number(accepted) / Number(elapsed)).toFixed(0)} notifications/s, concurrency ${concurrency})`);
   console.log(`throughput ${label}: ${(Number(accepted) / Number(elapsed)).toFixed(1)} notifications/s (${Number(elapsed).toFixed(2)} s)`);
-  console.log(`rss-after-load ${label}: ${rss} MB`);
+  console.log(`rss-after-load ${label}: ${rss} MB (after ${Number(warmup) + Number(sent)} notifications: ${warmup} warm-up + ${sent} measured)`);
   console.log(`context-switches ${label}: ${(Number(switches) / Number(accepted)).toFixed(1)} per notification (app threads)`);
   console.log(`azurite-cpu ${label}: ${(ms(azuriteTicks) / Number(accepted)).toFixed(3)} ms per notification (${(ms(azuriteTicks) / 1000).toFixed(2)} s)`);
-' "$label" "$ticks" $((app_after - app_before)) $((azurite_after - azurite_before)) "$accepted" "$sent" "$elapsed" "$concurrency" "$rss_after" $((switches_after - switches_before))
+' "$label" "$ticks" $((app_after - app_before)) $((azurite_after - azurite_before)) "$accepted" "$sent" "$elapsed" "$concurrency" "$rss_after" $((switches_after - switches_before)) "$warmup"
 grep -E '^(latency|answers|  )' "$work/load.json.out" | sed "s/^/load $label: /"
 if [ "$threads" = 1 ]; then
   # Threads are grouped by name (numbered pool threads by their name without the number).

@@ -20,11 +20,31 @@
 # disturbs the figures as little as possible; compare figures within one run.
 # The ReadyToRun and bare builds are kept in artifacts/startup/ and reused while newer than the sources.
 #
-#   ./scripts/startup-time.sh [runs]
+# Then, for (a) and (b), scripts/cpu-per-notification.sh under a `simulator load` (concurrency 8,
+# 2,000 notifications of warm-up, then --notifications, default 10,000): resident memory once GET /
+# answers and after the load, and the app's CPU time per accepted notification read from /proc.
+# With --rounds N (default 1) the two builds are loaded N times in turn and every run is printed.
+#
+#   ./scripts/startup-time.sh [runs] [--notifications N] [--rounds N] [--no-load]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-runs=${1:-10}
+runs=10
+notifications=10000
+rounds=1
+with_load=yes
+while [ $# -gt 0 ]; do
+  case $1 in
+    --notifications) notifications=${2:?--notifications needs a number}; shift 2 ;;
+    --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
+    --no-load) with_load=no; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) runs=$1; shift ;;
+  esac
+done
+for number in "$runs" "$notifications" "$rounds"; do
+  [[ "$number" =~ ^[1-9][0-9]*$ ]] || { echo "startup-time.sh: '$number' is not a positive whole number (see --help)" >&2; exit 1; }
+done
 for tool in curl openssl node; do
   command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }
 done
@@ -175,3 +195,17 @@ if [ "$app" -le "$limit" ]; then
 else
   echo "    missed by $(( app - limit )) ms"
 fi
+
+[ "$with_load" = yes ] || exit 0
+# The load part runs its own Azurite and app (scripts/cpu-per-notification.sh); this one is not needed.
+kill "$azurite_pid" 2>/dev/null || true
+wait "$azurite_pid" 2>/dev/null || true
+azurite_pid=""
+echo "==> CPU per accepted notification and resident memory under load: $notifications notifications after 2,000 of warm-up, concurrency 8 (scripts/cpu-per-notification.sh)"
+for _ in $(seq 1 "$rounds"); do
+  for build in native r2r; do
+    if [ "$build" = native ]; then app_path="$root/artifacts/aot/QoinHub.Merchant.Functions"; else app_path="$builds/r2r/QoinHub.Merchant.Functions.dll"; fi
+    ./scripts/cpu-per-notification.sh --app "$app_path" --label "$build" --notifications "$notifications" \
+      2> >(grep -v '^==>' >&2) | grep -E '^(rss-after-start|rss-after-load|cpu-per-notification|context-switches) '
+  done
+done
