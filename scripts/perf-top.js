@@ -28,7 +28,10 @@ const name = line => {
   if (symbol.includes('::')) symbol = symbol.replace(/^(instance |static )?(class |valuetype )?\S+ (?=\[)/, '');
   return symbol;
 };
-const managed = frame => frame.includes('::');
+// JIT-compiled frames read "[Assembly] Type::Method"; a native (AOT) build's read "Assembly_Namespace_Type__Method".
+const aotManaged = /^(S_P_CoreLib|System_|Microsoft_|Azure_|QoinHub_)\w*__/;
+const managed = frame => frame.includes('::') || aotManaged.test(frame);
+const has = (stack, ...parts) => stack.some(f => parts.some(part => f.includes(part)));
 
 const samples = [];
 for (const block of text.split('\n\n')) {
@@ -40,18 +43,20 @@ const leaf = new Map();
 const nearest = new Map();
 const add = (map, key) => map.set(key, (map.get(key) || 0) + 1);
 const groups = [
-  ['Azure SDK calls (Azure.Core pipeline, inclusive)', s => s.some(f => f.includes('[Azure.Core]'))],
-  ['HttpClient (System.Net.Http)', s => s.some(f => f.includes('[System.Net.Http]'))],
-  ['Kestrel (incoming requests)', s => s.some(f => f.includes('Kestrel'))],
-  ['thread-pool workers waiting or spinning for work', s => s.some(f => f.includes('LowLevelLifoSemaphore'))],
-  ['sched_yield (spinning)', s => s.some(f => f.includes('sched_yield'))],
-  ['console logging (Microsoft.Extensions.Logging.Console)', s => s.some(f => f.includes('Logging.Console'))],
-  ['all logging calls (Microsoft.Extensions.Logging*)', s => s.some(f => f.includes('Microsoft.Extensions.Logging'))],
+  ['Azure SDK calls (Azure.Core pipeline, inclusive)', s => has(s, '[Azure.Core]', 'Azure_Core_Azure_Core_Pipeline')],
+  ['HttpClient (System.Net.Http)', s => has(s, '[System.Net.Http]', 'System_Net_Http_System_Net_Http')],
+  ['Kestrel (incoming requests)', s => has(s, 'Kestrel')],
+  ['socket engine (epoll thread: I/O completions)', s => has(s, 'SocketAsyncEngine')],
+  ['thread-pool workers waiting or spinning for work', s => has(s, 'LowLevelLifoSemaphore')],
+  ['sched_yield (spinning)', s => has(s, 'sched_yield')],
+  ['console logging (Microsoft.Extensions.Logging.Console)', s => has(s, 'Logging.Console', 'Logging_Console')],
+  ['all logging calls (Microsoft.Extensions.Logging*)', s => has(s, 'Microsoft.Extensions.Logging', 'Microsoft_Extensions_Logging')],
   ['JIT compiler (libclrjit.so)', s => s.some(f => f === '[libclrjit.so]')],
   ['runtime native code (libcoreclr.so leaf: GC, stubs, waits)', s => s[0] === '[libcoreclr.so]'],
+  ['garbage collector (native build: gc_heap)', s => has(s, 'gc_heap')],
   ['kernel leaf', s => s[0].startsWith('[k] ')],
   ['OpenSSL (libcrypto)', s => s.some(f => f.startsWith('[libcrypto'))],
-  ['QoinHub code on the stack', s => s.some(f => f.includes('[QoinHub.'))],
+  ['QoinHub code on the stack', s => has(s, '[QoinHub.', 'QoinHub_Merchant')],
 ];
 const grouped = new Map();
 for (const stack of samples) {
