@@ -202,10 +202,40 @@ kill "$azurite_pid" 2>/dev/null || true
 wait "$azurite_pid" 2>/dev/null || true
 azurite_pid=""
 echo "==> CPU per accepted notification and resident memory under load: $notifications notifications after 2,000 of warm-up, concurrency 8 (scripts/cpu-per-notification.sh)"
+native_rates=""
+native_cpus=""
 for _ in $(seq 1 "$rounds"); do
   for build in native r2r; do
     if [ "$build" = native ]; then app_path="$root/artifacts/aot/QoinHub.Merchant.Functions"; else app_path="$builds/r2r/QoinHub.Merchant.Functions.dll"; fi
-    ./scripts/cpu-per-notification.sh --app "$app_path" --label "$build" --notifications "$notifications" \
-      2> >(grep -v '^==>' >&2) | grep -E '^(rss-after-start|rss-after-load|cpu-per-notification|context-switches) '
+    figures=$(./scripts/cpu-per-notification.sh --app "$app_path" --label "$build" --notifications "$notifications" 2> >(grep -v '^==>' >&2))
+    grep -E '^(rss-after-start|rss-after-load|cpu-per-notification|context-switches) ' <<<"$figures"
+    [ "$build" = r2r ] || native_rates+="$(sed -n 's/^throughput native: \([0-9.]*\) .*/\1/p' <<<"$figures")"$'\n'
+    [ "$build" = r2r ] || native_cpus+="$(sed -n 's/^cpu-per-notification native: \([0-9.]*\) ms.*/\1/p' <<<"$figures")"$'\n'
   done
 done
+
+# The floor: what one request costs any ASP.NET Core app at this request rate on this machine. The
+# bare Native AOT app (c), without request logs, answers GET / at the native app's median rate.
+rate=$(sed '/^$/d' <<<"$native_rates" | awk '{ printf "%d\n", $1 + 0.5 }' | median)
+echo "==> the floor: the bare ASP.NET Core Native AOT app (c) answering GET / at the same rate ($rate requests/s, concurrency 8)"
+port=$(free_port)
+Logging__LogLevel__Default=Warning "$builds/hello/AotHello" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+app_pid=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do
+  kill -0 "$app_pid" 2>/dev/null || { echo "the bare app exited before answering GET /" >&2; exit 1; }
+  sleep 0.01
+done
+node scripts/get-at-rate.js "http://127.0.0.1:$port/" "$rate" $(( rate * 3 )) 8 >/dev/null # warm-up
+read -r -a stat <<<"$(sed 's/.*) //' "/proc/$app_pid/stat")"
+before=$(( stat[11] + stat[12] ))
+requests=$(( rate * 30 ))
+node scripts/get-at-rate.js "http://127.0.0.1:$port/" "$rate" "$requests" 8 >"$work/floor.out" || { cat "$work/floor.out" >&2; exit 1; }
+read -r -a stat <<<"$(sed 's/.*) //' "/proc/$app_pid/stat")"
+after=$(( stat[11] + stat[12] ))
+kill "$app_pid"; wait "$app_pid" 2>/dev/null || true
+app_pid=""
+awk -v ticks="$(( after - before ))" -v hz="$(getconf CLK_TCK)" -v n="$requests" -v rate="$rate" \
+  'BEGIN { printf "cpu-per-request hello: %.3f ms (GET / at %d requests/s, %d requests, concurrency 8)\n", ticks * 1000 / hz / n, rate, n }'
+cpu=$(sed '/^$/d' <<<"$native_cpus" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+echo "==> target: CPU per accepted notification of the native app at most 0.6 ms: ${cpu} ms (median of $rounds)"
+awk -v cpu="$cpu" 'BEGIN { if (cpu <= 0.6) print "    met"; else printf "    missed by %.3f ms\n", cpu - 0.6 }'
