@@ -108,7 +108,7 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher, ID
         request.Headers.SetValue("ChannelId", Quoted(message.ChannelId));
         request.Headers.SetValue("LatestTransactionStatus", Quoted(message.LatestTransactionStatus));
         request.Headers.SetValue("OriginalReferenceNo", Quoted(message.OriginalReferenceNo));
-        request.Headers.SetValue("SchemaVersion", Quoted(NotificationEnvelope.SchemaVersion));
+        request.Headers.SetValue("SchemaVersion", Quoted(message.SchemaVersion));
         if (message.TraceParent is { } traceParent)
         {
             // The receipt's trace context, as the Service Bus SDKs carry it (Diagnostic-Id) and as W3C

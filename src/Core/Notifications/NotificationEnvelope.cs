@@ -133,7 +133,27 @@ public static class NotificationEnvelope
     /// envelope, an untraced receipt, or anything that is not an envelope). Reads the top-level
     /// fields only, and stops at <c>notification</c>, which is written last.
     /// </summary>
-    public static string? ReadTraceParent(ReadOnlySpan<byte> envelope)
+    public static string? ReadTraceParent(ReadOnlySpan<byte> envelope) =>
+        ReadHeaderString(envelope, TraceParentProperty) is { } value && MerchantTelemetry.IsTraceParent(value) ? value : null;
+
+    /// <summary>
+    /// The <c>schemaVersion</c> an envelope was written with ("1.0" for a record stored before the
+    /// <c>traceparent</c> field was added), or null when it has none of the form major.minor. A record
+    /// published again later keeps the version its body has.
+    /// </summary>
+    public static string? ReadSchemaVersion(ReadOnlySpan<byte> envelope) =>
+        ReadHeaderString(envelope, SchemaVersionProperty) is { } value && IsMajorMinor(value) ? value : null;
+
+    private static bool IsMajorMinor(string value)
+    {
+        var dot = value.IndexOf('.', StringComparison.Ordinal);
+        return value.Length <= 9 && dot > 0 && dot < value.Length - 1
+            && !value.AsSpan(0, dot).ContainsAnyExceptInRange('0', '9')
+            && !value.AsSpan(dot + 1).ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>A string field of the envelope's own (before <c>notification</c>), or null.</summary>
+    private static string? ReadHeaderString(ReadOnlySpan<byte> envelope, JsonEncodedText property)
     {
         try
         {
@@ -150,16 +170,15 @@ public static class NotificationEnvelope
                     return null;
                 }
 
-                var isTraceParent = reader.ValueTextEquals(TraceParentProperty.EncodedUtf8Bytes);
+                var isWanted = reader.ValueTextEquals(property.EncodedUtf8Bytes);
                 if (!reader.Read())
                 {
                     return null;
                 }
 
-                if (isTraceParent)
+                if (isWanted)
                 {
-                    var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    return MerchantTelemetry.IsTraceParent(value) ? value : null;
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }
 
                 reader.Skip();
@@ -167,7 +186,7 @@ public static class NotificationEnvelope
         }
         catch (JsonException)
         {
-            // Not an envelope: no trace context.
+            // Not an envelope.
         }
 
         return null;

@@ -22,4 +22,11 @@ public sealed record NotificationMessage(
     /// restored from the ledger carries the same context as the one first built.
     /// </summary>
     public string? TraceParent => NotificationEnvelope.ReadTraceParent(Envelope.Span);
+
+    /// <summary>
+    /// The schema version the envelope was written with, read from it: a record stored by an older
+    /// version of the app and published later says what its body is. The current version when the
+    /// envelope has none.
+    /// </summary>
+    public string SchemaVersion => NotificationEnvelope.ReadSchemaVersion(Envelope.Span) ?? NotificationEnvelope.SchemaVersion;
 }

@@ -51,4 +51,23 @@ public sealed class EnvelopeTraceContextTests
         Assert.Null(NotificationEnvelope.ReadTraceParent("not json"u8));
         Assert.Null(NotificationEnvelope.ReadTraceParent("""{"traceparent":42,"notification":{}}"""u8));
     }
+
+    [Fact]
+    public void Stored_envelope_gives_back_the_schema_version_it_was_written_with()
+    {
+        var current = NotificationEnvelope.Create(NotificationSamples.Input());
+        Assert.Equal("1.1", NotificationEnvelope.ReadSchemaVersion(current.Envelope.Span));
+        Assert.Equal("1.1", current.SchemaVersion);
+
+        var old = current with { Envelope = Encoding.UTF8.GetBytes("""{"schemaVersion":"1.0","type":"qoinhub.payment-notification.debit","notification":{"schemaVersion":"9.9"}}""") };
+        Assert.Equal("1.0", old.SchemaVersion);
+
+        // Only the envelope's own field, and only major.minor: otherwise the current version.
+        Assert.Null(NotificationEnvelope.ReadSchemaVersion("""{"type":"x","notification":{"schemaVersion":"1.0"}}"""u8));
+        Assert.Null(NotificationEnvelope.ReadSchemaVersion("""{"schemaVersion":"1.0\"x","notification":{}}"""u8));
+        Assert.Null(NotificationEnvelope.ReadSchemaVersion("""{"schemaVersion":"1.","notification":{}}"""u8));
+        Assert.Null(NotificationEnvelope.ReadSchemaVersion("""{"schemaVersion":1.0,"notification":{}}"""u8));
+        Assert.Null(NotificationEnvelope.ReadSchemaVersion("not json"u8));
+        Assert.Equal(NotificationEnvelope.SchemaVersion, (current with { Envelope = "not json"u8.ToArray() }).SchemaVersion);
+    }
 }

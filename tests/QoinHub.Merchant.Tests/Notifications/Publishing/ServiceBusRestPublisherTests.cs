@@ -80,6 +80,22 @@ public sealed class ServiceBusRestPublisherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_stored_with_an_older_envelope_is_sent_with_that_schema_version()
+    {
+        // A 1.0 record written before an upgrade and published later by the relay or an operator.
+        var current = NotificationSamples.Message();
+        var stored = Encoding.UTF8.GetString(current.Envelope.Span).Replace("\"schemaVersion\":\"1.1\"", "\"schemaVersion\":\"1.0\"", StringComparison.Ordinal);
+        Assert.Contains("\"schemaVersion\":\"1.0\"", stored, StringComparison.Ordinal);
+        var message = current with { Envelope = Encoding.UTF8.GetBytes(stored) };
+
+        await ManagedIdentityPublisher().PublishAsync(message, CancellationToken.None);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("\"1.0\"", request.Header("SchemaVersion"));
+        Assert.Equal(message.Envelope.ToArray(), request.Body);
+    }
+
+    [Fact]
     public async Task Custom_property_values_stay_json_strings_whatever_they_contain()
     {
         var input = NotificationSamples.Input() with { ChannelId = "95\"221", PartnerId = "Qoin Snap ü" };
