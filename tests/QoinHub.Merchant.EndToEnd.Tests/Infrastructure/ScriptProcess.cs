@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
@@ -51,24 +52,7 @@ internal sealed class ScriptProcess : IDisposable
 
     public static ScriptProcess Start(string script, string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("setsid")
-        {
-            ArgumentList = { "bash", script },
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in start.Environment.Keys.Where(key => key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
+        var start = ToolStartInfo.Create("setsid", ["bash", script, .. arguments], workingDirectory);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
