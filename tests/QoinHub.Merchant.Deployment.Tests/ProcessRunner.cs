@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.Deployment.Tests;
 
@@ -16,26 +17,8 @@ internal static class ProcessRunner
     public static async Task<ProcessResult> RunAsync(
         string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host runs under `dotnet test`, which exports MSBuild variables pointing at its own
-        // build; a nested `dotnet publish` must find its SDK the normal way.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
+        // Without the test host's MSBuild variables: a nested `dotnet publish` must find its SDK the normal way.
+        using var process = Process.Start(ToolStartInfo.Create(fileName, arguments, workingDirectory)) ?? throw new InvalidOperationException($"{fileName} did not start.");
         var standardOutput = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var standardError = process.StandardError.ReadToEndAsync(cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
+using QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.EndToEnd.Tests;
@@ -45,108 +43,24 @@ public sealed class CpuPerNotificationScriptTests
         var built = Path.Combine(repository, "src", "Functions", "bin", "Release", "net10.0", "QoinHub.Merchant.Functions.dll");
         Assert.True(File.Exists(built), $"{built} is missing: the script measures the Release build, so run these tests with -c Release (scripts/test.sh does).");
 
-        var start = new ProcessStartInfo("setsid")
-        {
-            ArgumentList = { "bash", Path.Combine(repository, "scripts", "cpu-per-notification.sh") },
-            WorkingDirectory = repository,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in start.Environment.Keys.Where(key => key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        var output = new StringBuilder();
-        var gate = new Lock();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var group = process.Id;
-        using var cancellation = new CancellationTokenSource(timeout);
+        using var script = ScriptProcess.Start(Path.Combine(repository, "scripts", "cpu-per-notification.sh"), repository, arguments);
+        int exitCode;
         try
         {
-            await process.WaitForExitAsync(cancellation.Token);
-            process.WaitForExit();
+            exitCode = await script.WaitForExitAsync(timeout);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            Kill(group);
-            throw new TimeoutException($"cpu-per-notification.sh did not finish within {timeout.TotalSeconds:0} s:\n{Text()}");
+            script.KillGroup();
+            throw;
         }
 
-        var left = ProcessesIn(group);
+        var left = script.ProcessesLeft();
         if (left.Count > 0)
         {
-            Kill(group);
+            script.KillGroup();
         }
 
-        return (process.ExitCode, Text(), left);
-
-        void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (gate)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        }
-
-        string Text()
-        {
-            lock (gate)
-            {
-                return output.ToString();
-            }
-        }
-    }
-
-    /// <summary>Live processes of a process group (Linux: read from /proc).</summary>
-    private static List<string> ProcessesIn(int group)
-    {
-        var found = new List<string>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(directory, "stat"));
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            // "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] != "Z" && fields[2] == group.ToString(CultureInfo.InvariantCulture))
-            {
-                found.Add($"{pid} {stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')]}");
-            }
-        }
-
-        return found;
-    }
-
-    private static void Kill(int group)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", "KILL", "--", "-" + group.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
-        kill.WaitForExit();
+        return (exitCode, script.Output, left);
     }
 }

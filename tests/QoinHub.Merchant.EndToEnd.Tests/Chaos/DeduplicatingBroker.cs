@@ -1,13 +1,6 @@
-using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.EndToEnd.Tests.Chaos;
 
@@ -20,7 +13,6 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Chaos;
 /// </summary>
 internal sealed class DeduplicatingBroker : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly List<EnqueuedMessage> _queue = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -31,16 +23,13 @@ internal sealed class DeduplicatingBroker : IAsyncDisposable
     private int _refused;
     private int _answersLost;
     private int _unauthenticated;
+    private LoopbackWebServer _server = null!;
 
-    private DeduplicatingBroker(WebApplication app, string queueName)
-    {
-        _app = app;
-        QueueName = queueName;
-    }
+    private DeduplicatingBroker(string queueName) => QueueName = queueName;
 
     public string QueueName { get; }
 
-    public int Port { get; private set; }
+    public int Port => _server.Port;
 
     public BrokerMode Mode
     {
@@ -76,23 +65,12 @@ internal sealed class DeduplicatingBroker : IAsyncDisposable
 
     public static async Task<DeduplicatingBroker> StartAsync(string queueName)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var broker = new DeduplicatingBroker(app, queueName);
-        app.Run(broker.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        broker.Port = new Uri(address).Port;
+        var broker = new DeduplicatingBroker(queueName);
+        broker._server = await LoopbackWebServer.StartAsync(broker.HandleAsync);
         return broker;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

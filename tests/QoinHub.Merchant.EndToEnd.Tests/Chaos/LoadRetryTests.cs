@@ -2,13 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.EndToEnd.Tests.Chaos;
 
@@ -77,18 +73,14 @@ public sealed class LoadRetryTests
     /// <summary>Kestrel on 127.0.0.1: refuses the first token requests (500), then issues tokens; answers every notification 500 5005600.</summary>
     private sealed class FailingEndpoint : IAsyncDisposable
     {
-        private readonly WebApplication _app;
         private readonly Lock _gate = new();
         private readonly List<(string ExternalId, string Body)> _notifications = [];
         private int _tokensToRefuse;
+        private LoopbackWebServer _server = null!;
 
-        private FailingEndpoint(WebApplication app, int refuseTokens)
-        {
-            _app = app;
-            _tokensToRefuse = refuseTokens;
-        }
+        private FailingEndpoint(int refuseTokens) => _tokensToRefuse = refuseTokens;
 
-        public Uri BaseUrl { get; private set; } = null!;
+        public Uri BaseUrl => _server.BaseAddress;
 
         public IReadOnlyList<(string ExternalId, string Body)> Notifications
         {
@@ -103,22 +95,12 @@ public sealed class LoadRetryTests
 
         public static async Task<FailingEndpoint> StartAsync(int refuseTokens)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var endpoint = new FailingEndpoint(app, refuseTokens);
-            app.MapPost("/{**path}", endpoint.AnswerAsync);
-            await app.StartAsync();
-            endpoint.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            var endpoint = new FailingEndpoint(refuseTokens);
+            endpoint._server = await LoopbackWebServer.StartAsync(app => app.MapPost("/{**path}", endpoint.AnswerAsync));
             return endpoint;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
 
         private async Task AnswerAsync(HttpContext context)
         {

@@ -1,12 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
@@ -17,12 +13,14 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal sealed class RecordingEndpoint : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<string> _tokens = [];
     private readonly Lock _gate = new();
+    private LoopbackWebServer _server = null!;
 
-    private RecordingEndpoint(WebApplication app) => _app = app;
+    private RecordingEndpoint()
+    {
+    }
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -51,23 +49,13 @@ internal sealed class RecordingEndpoint : IAsyncDisposable
 
     public static async Task<RecordingEndpoint> StartAsync(string pathBase = "")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var endpoint = new RecordingEndpoint(app);
-        app.MapPost("/{**path}", endpoint.AnswerAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        endpoint.BaseUrl = new Uri(address.TrimEnd('/') + pathBase);
+        var endpoint = new RecordingEndpoint();
+        endpoint._server = await LoopbackWebServer.StartAsync(app => app.MapPost("/{**path}", endpoint.AnswerAsync));
+        endpoint.BaseUrl = new Uri(endpoint._server.BaseAddress.GetLeftPart(UriPartial.Authority) + pathBase);
         return endpoint;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task AnswerAsync(HttpContext context)
     {

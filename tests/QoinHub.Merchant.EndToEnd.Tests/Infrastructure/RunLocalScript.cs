@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
@@ -23,35 +21,24 @@ internal sealed class RunLocalScript : IDisposable
     /// <summary>What the temporary root links to in the repository; the links, never their targets, are deleted afterwards.</summary>
     private static readonly string[] Linked = ["node_modules", "package-lock.json", "src", "tools"];
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly Lock _gate = new();
+    private readonly ScriptProcess _script;
 
-    private RunLocalScript(string root, Process process)
+    private RunLocalScript(string root, ScriptProcess script)
     {
         Root = root;
-        _process = process;
+        _script = script;
     }
 
     /// <summary>The temporary repository root the script runs in.</summary>
     public string Root { get; }
 
     /// <summary>The script's process id, which is also its process group's id (it is started by setsid).</summary>
-    public int ProcessGroup => _process.Id;
+    public int ProcessGroup => _script.ProcessGroup;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _script.HasExited;
 
     /// <summary>Everything the script and its children wrote to stdout and stderr so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _script.Output;
 
     /// <summary>Four free loopback ports, one per variable the script reads.</summary>
     public static Dictionary<string, int> FreePorts()
@@ -112,52 +99,13 @@ internal sealed class RunLocalScript : IDisposable
             Directory.CreateSymbolicLink(Path.Combine(root, "artifacts", "aot"), Path.GetDirectoryName(BuildOutput.NativeApp)!);
         }
 
-        // setsid: the script leads a process group of its own, so that everything it started can be
-        // found (and, should the script fail to clean up, killed) as one.
-        var start = new ProcessStartInfo("setsid")
-        {
-            ArgumentList = { "bash", Path.Combine(root, "scripts", "run-local.sh") },
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var name in start.Environment.Keys.Where(key => key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, port) in ports)
-        {
-            start.Environment[name] = port.ToString(CultureInfo.InvariantCulture);
-        }
-
-        start.Environment["SKIP_BUILD"] = "1";
-        start.Environment["AOT"] = build == AppBuild.NativeAot ? "1" : "0";
-        var process = new Process { StartInfo = start };
-        var script = new RunLocalScript(root, process);
-        process.OutputDataReceived += (_, e) => script.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => script.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return script;
+        var environment = ports.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        environment["SKIP_BUILD"] = "1";
+        environment["AOT"] = build == AppBuild.NativeAot ? "1" : "0";
+        return new RunLocalScript(root, ScriptProcess.Start(Path.Combine(root, "scripts", "run-local.sh"), root, [], environment));
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(cancellation.Token);
-            _process.WaitForExit();
-            return _process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"run-local.sh did not exit within {timeout.TotalSeconds:0} s. Output so far:\n{Output}");
-        }
-    }
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _script.WaitForExitAsync(timeout);
 
     /// <summary>Waits until the output holds <paramref name="text"/>; fails early if the script exits first.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
@@ -165,10 +113,9 @@ internal sealed class RunLocalScript : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            if (_process.HasExited)
+            if (_script.HasExited)
             {
-                _process.WaitForExit();
-                throw new InvalidOperationException($"run-local.sh exited with code {_process.ExitCode} before printing '{text}':\n{Output}");
+                throw new InvalidOperationException($"run-local.sh exited with code {_script.ExitCode} before printing '{text}':\n{Output}");
             }
 
             if (DateTime.UtcNow > deadline)
@@ -181,57 +128,24 @@ internal sealed class RunLocalScript : IDisposable
     }
 
     /// <summary>Sends SIGTERM to the script alone (not its group): what it started must go with it.</summary>
-    public void Terminate() => Signal("TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
+    public void Terminate() => _script.Terminate();
 
     /// <summary>Processes still alive in the script's process group (Linux: read from /proc).</summary>
-    public IReadOnlyList<string> ProcessesLeft()
-    {
-        var left = new List<string>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(directory, "stat"));
-            }
-            catch (IOException)
-            {
-                continue; // Ended meanwhile.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            // "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] != "Z" && fields[2] == ProcessGroup.ToString(CultureInfo.InvariantCulture))
-            {
-                left.Add($"{pid} {stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')]}");
-            }
-        }
-
-        return left;
-    }
+    public IReadOnlyList<string> ProcessesLeft() => _script.ProcessesLeft();
 
     public void Dispose()
     {
         // Whatever the test concluded, nothing of this run may outlive it.
         if (ProcessesLeft().Count > 0)
         {
-            Signal("KILL", "-" + ProcessGroup.ToString(CultureInfo.InvariantCulture));
+            _script.KillGroup();
             for (var i = 0; i < 50 && ProcessesLeft().Count > 0; i++)
             {
                 Thread.Sleep(100);
             }
         }
 
-        _process.Dispose();
+        _script.Dispose();
         try
         {
             // unlink(2) removes a link and leaves what it points to; only then is the rest deleted.
@@ -245,25 +159,6 @@ internal sealed class RunLocalScript : IDisposable
         catch (IOException)
         {
             // A process that ignored SIGKILL still holds a file; the temporary directory stays behind.
-        }
-    }
-
-    private static void Signal(string signal, string target)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, "--", target }, UseShellExecute = false })!;
-        kill.WaitForExit();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            _output.AppendLine(line);
         }
     }
 }

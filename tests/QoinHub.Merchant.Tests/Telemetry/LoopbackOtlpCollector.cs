@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.Tests.Telemetry;
 
@@ -17,34 +10,25 @@ namespace QoinHub.Merchant.Tests.Telemetry;
 /// </summary>
 internal sealed class LoopbackOtlpCollector : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<OtlpExport> _exports = new();
+    private LoopbackWebServer _server = null!;
 
-    private LoopbackOtlpCollector(WebApplication app) => _app = app;
+    private LoopbackOtlpCollector()
+    {
+    }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     public IReadOnlyList<OtlpExport> Exports => [.. _exports];
 
     public static async Task<LoopbackOtlpCollector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var collector = new LoopbackOtlpCollector(app);
-        app.Run(collector.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        collector.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var collector = new LoopbackOtlpCollector();
+        collector._server = await LoopbackWebServer.StartAsync(collector.HandleAsync);
         return collector;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

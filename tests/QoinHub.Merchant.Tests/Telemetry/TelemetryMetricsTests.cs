@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using QoinHub.Merchant.Notifications;
@@ -19,22 +18,8 @@ public sealed class MeterIsolation
 
 /// <summary>The metric values after a known sequence of calls, relay runs and an outage, as the app exports them.</summary>
 [Collection(MeterIsolation.Name)]
-public sealed class TelemetryMetricsTests : IAsyncLifetime, IDisposable
+public sealed class TelemetryMetricsTests : TelemetryAppTests
 {
-    private readonly RSA _key = SnapClient.VectorPrivateKey();
-    private TelemetryAppFactory _app = null!;
-    private SnapClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app = await TelemetryAppFactory.StartAsync();
-        _client = new SnapClient(_app.CreateClient(), _app.Clock);
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    public void Dispose() => _key.Dispose();
-
     [Fact]
     public async Task Counters_histogram_and_outbox_gauges_follow_a_known_sequence()
     {
@@ -42,44 +27,44 @@ public sealed class TelemetryMetricsTests : IAsyncLifetime, IDisposable
         var partner = Fixtures.Vectors.ClientId;
 
         // Tokens: one issued, one refused for its signature.
-        var token = await _client.GetTokenAsync(_key, partner);
-        await ExpectAsync(_client.TokenRequest(_app.OtherPrivateKey, partner), "4007302");
+        var token = await Client.GetTokenAsync(PartnerKey, partner);
+        await ExpectAsync(Client.TokenRequest(App.OtherPrivateKey, partner), "4007302");
 
         // Notifications: new, QoinHub's retry, a replay under another external id, a conflict.
         var body = SnapClient.NotificationBody("T-metrics-1");
-        await ExpectAsync(_client.NotifyRequest(token, secret, partner, "630001", body), "2005600");
-        await ExpectAsync(_client.NotifyRequest(token, secret, partner, "630001", body), "2005600");
-        await ExpectAsync(_client.NotifyRequest(token, secret, partner, "630002", body), "2005600");
-        await ExpectAsync(_client.NotifyRequest(token, secret, partner, "630001", SnapClient.NotificationBody("T-metrics-2")), "4095600");
+        await ExpectAsync(Client.NotifyRequest(token, secret, partner, "630001", body), "2005600");
+        await ExpectAsync(Client.NotifyRequest(token, secret, partner, "630001", body), "2005600");
+        await ExpectAsync(Client.NotifyRequest(token, secret, partner, "630002", body), "2005600");
+        await ExpectAsync(Client.NotifyRequest(token, secret, partner, "630001", SnapClient.NotificationBody("T-metrics-2")), "4095600");
 
         // Refusals: signature, unknown token, stale timestamp, then an expired token.
-        await ExpectAsync(_client.NotifyRequest(token, "not-the-secret", partner, "630010", SnapClient.NotificationBody("T-metrics-3")), "4015600");
-        await ExpectAsync(_client.NotifyRequest("unknown-token-0123456789", secret, partner, "630011", SnapClient.NotificationBody("T-metrics-3")), "4015601");
-        await ExpectAsync(_client.NotifyRequest(token, secret, partner, "630012", SnapClient.NotificationBody("T-metrics-3"), timestamp: "2020-01-01T00:00:00+07:00"), "4015600");
-        _app.Clock.Advance(TimeSpan.FromMinutes(16));
-        await ExpectAsync(_client.NotifyRequest(token, secret, partner, "630013", SnapClient.NotificationBody("T-metrics-3")), "4015601");
-        token = await _client.GetTokenAsync(_key, partner);
+        await ExpectAsync(Client.NotifyRequest(token, "not-the-secret", partner, "630010", SnapClient.NotificationBody("T-metrics-3")), "4015600");
+        await ExpectAsync(Client.NotifyRequest("unknown-token-0123456789", secret, partner, "630011", SnapClient.NotificationBody("T-metrics-3")), "4015601");
+        await ExpectAsync(Client.NotifyRequest(token, secret, partner, "630012", SnapClient.NotificationBody("T-metrics-3"), timestamp: "2020-01-01T00:00:00+07:00"), "4015600");
+        App.Clock.Advance(TimeSpan.FromMinutes(16));
+        await ExpectAsync(Client.NotifyRequest(token, secret, partner, "630013", SnapClient.NotificationBody("T-metrics-3")), "4015601");
+        token = await Client.GetTokenAsync(PartnerKey, partner);
 
         // The queue goes down: a failed publish (5xx), then a relay run that fails too.
-        _app.Queues.IsUp = false;
-        await ExpectAsync(_client.NotifyRequest(token, secret, partner, "630020", SnapClient.NotificationBody("T-metrics-4")), "5005600");
-        _app.Clock.Advance(TimeSpan.FromMinutes(3));
-        var relay = _app.Services.GetRequiredService<OutboxRelay>();
+        App.Queues.IsUp = false;
+        await ExpectAsync(Client.NotifyRequest(token, secret, partner, "630020", SnapClient.NotificationBody("T-metrics-4")), "5005600");
+        App.Clock.Advance(TimeSpan.FromMinutes(3));
+        var relay = App.Services.GetRequiredService<OutboxRelay>();
         Assert.Equal(1, (await relay.RunOnceAsync(CancellationToken.None)).Failed);
 
-        _app.Flush();
+        App.Flush();
         Assert.Equal(1, Gauge("qoinhub.outbox.pending"));
         Assert.Equal(180, Gauge("qoinhub.outbox.oldest_pending_age"), 3);
 
         // Between runs the gauges need no storage, and the age goes on growing.
-        _app.Clock.Advance(TimeSpan.FromMinutes(1));
-        _app.Flush();
+        App.Clock.Advance(TimeSpan.FromMinutes(1));
+        App.Flush();
         Assert.Equal(240, Gauge("qoinhub.outbox.oldest_pending_age"), 3);
 
         // The queue comes back: the next run publishes it and leaves nothing pending.
-        _app.Queues.IsUp = true;
+        App.Queues.IsUp = true;
         Assert.Equal(1, (await relay.RunOnceAsync(CancellationToken.None)).Published);
-        _app.Flush();
+        App.Flush();
         Assert.Equal(0, Gauge("qoinhub.outbox.pending"));
         Assert.Equal(0, Gauge("qoinhub.outbox.oldest_pending_age"));
 
@@ -128,14 +113,14 @@ public sealed class TelemetryMetricsTests : IAsyncLifetime, IDisposable
     {
         using (request)
         {
-            using var response = await _client.Http.SendAsync(request);
+            using var response = await Client.Http.SendAsync(request);
             Assert.Equal(code, (await SnapClient.ReadAsync(response)).Code);
         }
     }
 
     /// <summary>The last exported state of a metric (the in-memory exporter adds a snapshot per export).</summary>
     private MetricSnapshot Latest(string name) =>
-        _app.Metrics.Snapshot().Last(metric => metric.Name == name && metric.MeterName == Name);
+        App.Metrics.Snapshot().Last(metric => metric.Name == name && metric.MeterName == Name);
 
     private Dictionary<string, long> Sums(string name, params string[] tags) =>
         Latest(name).MetricPoints.ToDictionary(point => Key(point, tags), point => point.GetSumLong());

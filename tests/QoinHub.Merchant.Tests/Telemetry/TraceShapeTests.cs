@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Tests.Http;
@@ -12,33 +11,15 @@ namespace QoinHub.Merchant.Tests.Telemetry;
 /// The spans of SNAP calls as the app exports them: one server span per call, parented on the
 /// caller's <c>traceparent</c>, with the app's own spans beneath it and the SNAP attributes on it.
 /// </summary>
-public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
+public sealed class TraceShapeTests : TelemetryAppTests
 {
-    private readonly RSA _key = SnapClient.VectorPrivateKey();
-    private TelemetryAppFactory _app = null!;
-    private SnapClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app = await TelemetryAppFactory.StartAsync();
-        _client = new SnapClient(_app.CreateClient(), _app.Clock);
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    public void Dispose() => _key.Dispose();
-
     [Fact]
     public async Task Token_request_is_a_server_span_on_the_callers_trace_with_a_signature_verification_child()
     {
         var caller = CallerTrace.New();
-        using var request = caller.On(_client.TokenRequest(_key, Fixtures.Vectors.ClientId));
-        using var response = await _client.Http.SendAsync(request);
-        Assert.Equal("2007300", (await SnapClient.ReadAsync(response)).Code);
+        Assert.Equal("2007300", (await SendAsync(caller, Client.TokenRequest(PartnerKey, Fixtures.Vectors.ClientId))).Code);
 
-        var spans = await _app.TraceAsync(caller.TraceId, SpanQueries.HasServerSpan);
-        var server = spans.Server();
-        Assert.Equal(caller.SpanId, server.ParentSpanId);
+        var (spans, server) = await AppTraceAsync(caller);
         Assert.Equal("73", server.Tag(Attributes.ServiceCode));
         Assert.Equal("2007300", server.Tag(Attributes.ResponseCode));
         Assert.Equal(Fixtures.Vectors.ClientId, server.Tag(Attributes.PartnerId));
@@ -51,17 +32,11 @@ public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Accepted_notification_has_token_lookup_signature_ledger_and_publish_spans_under_the_server_span()
     {
-        var token = await _client.GetTokenAsync(_key, Fixtures.Vectors.ClientId);
+        var token = await Client.GetTokenAsync(PartnerKey, Fixtures.Vectors.ClientId);
         var caller = CallerTrace.New();
-        using (var request = caller.On(_client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "610001", SnapClient.NotificationBody("T-trace-accepted"))))
-        using (var response = await _client.Http.SendAsync(request))
-        {
-            Assert.Equal("2005600", (await SnapClient.ReadAsync(response)).Code);
-        }
+        Assert.Equal("2005600", (await SendAsync(caller, Client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "610001", SnapClient.NotificationBody("T-trace-accepted")))).Code);
 
-        var spans = await _app.TraceAsync(caller.TraceId, SpanQueries.HasServerSpan);
-        var server = spans.Server();
-        Assert.Equal(caller.SpanId, server.ParentSpanId);
+        var (spans, server) = await AppTraceAsync(caller);
         Assert.Equal("56", server.Tag(Attributes.ServiceCode));
         Assert.Equal("2005600", server.Tag(Attributes.ResponseCode));
         Assert.Equal(Fixtures.Vectors.ClientId, server.Tag(Attributes.PartnerId));
@@ -84,7 +59,7 @@ public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
         Assert.NotEqual(ActivityStatusCode.Error, publish.Status);
 
         // The message carries the server span's context: a consumer continues QoinHub's trace.
-        var message = Assert.Single(await QueueReader.DrainAsync(AzuriteServer.Instance.ConnectionString, _app.QueueName));
+        var message = Assert.Single(await QueueReader.DrainAsync(AzuriteServer.Instance.ConnectionString, App.QueueName));
         Assert.Equal(message.GetProperty("messageId").GetString(), publish.Tag(Attributes.MessageId));
         Assert.Equal(server.Id, message.GetProperty("traceparent").GetString());
 
@@ -94,13 +69,9 @@ public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
 
         // QoinHub's retry is answered from the ledger: no publish span.
         var retry = CallerTrace.New();
-        using (var request = retry.On(_client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "610001", SnapClient.NotificationBody("T-trace-accepted"))))
-        using (var response = await _client.Http.SendAsync(request))
-        {
-            Assert.Equal("2005600", (await SnapClient.ReadAsync(response)).Code);
-        }
+        Assert.Equal("2005600", (await SendAsync(retry, Client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "610001", SnapClient.NotificationBody("T-trace-accepted")))).Code);
 
-        var retrySpans = await _app.TraceAsync(retry.TraceId, SpanQueries.HasServerSpan);
+        var retrySpans = await App.TraceAsync(retry.TraceId, SpanQueries.HasServerSpan);
         Assert.Equal(Dedupe.Retry, retrySpans.Server().Tag(Attributes.Dedupe));
         Assert.Equal(Dedupe.Retry, Assert.Single(retrySpans.Named(Spans.LedgerClaim)).Tag(Attributes.Dedupe));
         Assert.Empty(retrySpans.Named(Spans.Publish));
@@ -109,17 +80,11 @@ public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Notification_with_a_bad_signature_stops_at_the_signature_span()
     {
-        var token = await _client.GetTokenAsync(_key, Fixtures.Vectors.ClientId);
+        var token = await Client.GetTokenAsync(PartnerKey, Fixtures.Vectors.ClientId);
         var caller = CallerTrace.New();
-        using (var request = caller.On(_client.NotifyRequest(token, "not-the-client-secret", Fixtures.Vectors.ClientId, "610002", SnapClient.NotificationBody("T-trace-forged"))))
-        using (var response = await _client.Http.SendAsync(request))
-        {
-            Assert.Equal((401, "4015600"), ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code));
-        }
+        Assert.Equal((401, "4015600"), await SendAsync(caller, Client.NotifyRequest(token, "not-the-client-secret", Fixtures.Vectors.ClientId, "610002", SnapClient.NotificationBody("T-trace-forged"))));
 
-        var spans = await _app.TraceAsync(caller.TraceId, SpanQueries.HasServerSpan);
-        var server = spans.Server();
-        Assert.Equal(caller.SpanId, server.ParentSpanId);
+        var (spans, server) = await AppTraceAsync(caller);
         Assert.Equal("4015600", server.Tag(Attributes.ResponseCode));
         Assert.Null(server.Tag(Attributes.BodyForm));
         Assert.NotEqual(ActivityStatusCode.Error, server.Status);
@@ -134,18 +99,12 @@ public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Broker_down_is_a_failed_publish_span_and_a_5xx_server_span_and_the_relay_links_back()
     {
-        var token = await _client.GetTokenAsync(_key, Fixtures.Vectors.ClientId);
+        var token = await Client.GetTokenAsync(PartnerKey, Fixtures.Vectors.ClientId);
         var caller = CallerTrace.New();
-        _app.Queues.IsUp = false;
-        using (var request = caller.On(_client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "610003", SnapClient.NotificationBody("T-trace-broker-down"))))
-        using (var response = await _client.Http.SendAsync(request))
-        {
-            Assert.Equal((500, "5005600"), ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code));
-        }
+        App.Queues.IsUp = false;
+        Assert.Equal((500, "5005600"), await SendAsync(caller, Client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "610003", SnapClient.NotificationBody("T-trace-broker-down"))));
 
-        var spans = await _app.TraceAsync(caller.TraceId, SpanQueries.HasServerSpan);
-        var server = spans.Server();
-        Assert.Equal(caller.SpanId, server.ParentSpanId);
+        var (spans, server) = await AppTraceAsync(caller);
         Assert.Equal("5005600", server.Tag(Attributes.ResponseCode));
         Assert.Equal(ActivityStatusCode.Error, server.Status);
         Assert.Equal(Dedupe.New, Assert.Single(spans.Named(Spans.LedgerClaim)).Tag(Attributes.Dedupe));
@@ -155,12 +114,12 @@ public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
         Assert.Equal(typeof(NotificationPublishException).FullName, publish.Tag(Attributes.ErrorType));
 
         // The queue comes back; the relay publishes the record in a trace of its own that links to the receipt's.
-        _app.Queues.IsUp = true;
-        _app.Clock.Advance(TimeSpan.FromMinutes(3));
-        var run = await _app.Services.GetRequiredService<OutboxRelay>().RunOnceAsync(CancellationToken.None);
+        App.Queues.IsUp = true;
+        App.Clock.Advance(TimeSpan.FromMinutes(3));
+        var run = await App.Services.GetRequiredService<OutboxRelay>().RunOnceAsync(CancellationToken.None);
         Assert.Equal(1, run.Published);
 
-        var relayed = await _app.Spans.WaitForAsync(
+        var relayed = await App.Spans.WaitForAsync(
             all => all.Named(Spans.RelayPublish).Any(span => span.Links.Any(link => link.Context.TraceId == caller.TraceId)),
             "the relay's publish span");
         var relayPublish = Assert.Single(relayed.Named(Spans.RelayPublish), span => span.Links.Any(link => link.Context.TraceId == caller.TraceId));
@@ -171,7 +130,24 @@ public sealed class TraceShapeTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, relayRun.Tag("outbox.published"));
 
         // The message the relay sent carries the receipt's trace context, not the relay's.
-        var message = Assert.Single(await QueueReader.DrainAsync(AzuriteServer.Instance.ConnectionString, _app.QueueName));
+        var message = Assert.Single(await QueueReader.DrainAsync(AzuriteServer.Instance.ConnectionString, App.QueueName));
         Assert.Equal(server.Id, message.GetProperty("traceparent").GetString());
+    }
+
+    /// <summary>Sends <paramref name="request"/> on the caller's trace; the HTTP status and the SNAP response code.</summary>
+    private async Task<(int Status, string Code)> SendAsync(CallerTrace caller, HttpRequestMessage request)
+    {
+        using var traced = caller.On(request);
+        using var response = await Client.Http.SendAsync(traced);
+        return ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code);
+    }
+
+    /// <summary>The caller's trace once the app's server span has ended, and that span, which must be the caller's child.</summary>
+    private async Task<(List<Activity> Spans, Activity Server)> AppTraceAsync(CallerTrace caller)
+    {
+        var spans = await App.TraceAsync(caller.TraceId, SpanQueries.HasServerSpan);
+        var server = spans.Server();
+        Assert.Equal(caller.SpanId, server.ParentSpanId);
+        return (spans, server);
     }
 }

@@ -4,14 +4,9 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core.Pipeline;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 
@@ -23,19 +18,15 @@ namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 /// </summary>
 internal sealed class LoopbackServiceBus : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<Reply> _script = new();
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
+    private LoopbackWebServer _server = null!;
 
-    private LoopbackServiceBus(WebApplication app, X509Certificate2 certificate)
-    {
-        _app = app;
-        Certificate = certificate;
-    }
+    private LoopbackServiceBus(X509Certificate2 certificate) => Certificate = certificate;
 
     public X509Certificate2 Certificate { get; }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>Every request in arrival order, with the status it was answered with (0 if it was left hanging).</summary>
     public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
@@ -46,16 +37,8 @@ internal sealed class LoopbackServiceBus : IAsyncDisposable
     public static async Task<LoopbackServiceBus> StartAsync()
     {
         var certificate = CreateCertificate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
-        var app = builder.Build();
-        var server = new LoopbackServiceBus(app, certificate);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        server.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var server = new LoopbackServiceBus(certificate);
+        server._server = await LoopbackWebServer.StartAsync(server.HandleAsync, listen => listen.UseHttps(certificate));
         return server;
     }
 
@@ -85,8 +68,7 @@ internal sealed class LoopbackServiceBus : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         Certificate.Dispose();
     }
 
