@@ -20,6 +20,9 @@ internal static class DependencyFailure
             AggregateException { InnerExceptions.Count: > 0 } tries => Describe(tries.InnerExceptions[^1]),
             RequestFailedException { Status: > 0 } failed => Status(failed.Status, failed.ErrorCode),
             RequestFailedException failed => $"no response ({Innermost(failed).GetType().Name})",
+            // A connection refused, reset or cut mid-answer that reached us without the SDK's wrapper
+            // (from reading a response body, for instance) is still no response.
+            HttpRequestException or IOException or System.Net.Sockets.SocketException => $"no response ({Innermost(exception).GetType().Name})",
             _ when Innermost(exception) is var inner && inner != exception => $"{exception.GetType().Name} ({inner.GetType().Name})",
             _ => exception.GetType().Name,
         };

@@ -37,6 +37,14 @@ public sealed class DependencyFailureTests
     }
 
     [Fact]
+    public void A_connection_failure_without_the_sdk_wrapper_is_no_response_too()
+    {
+        Assert.Equal("no response (SocketException)", DependencyFailure.Describe(new System.Net.Sockets.SocketException(104)));
+        Assert.Equal("no response (SocketException)", DependencyFailure.Describe(new IOException("reset " + Sas, new System.Net.Sockets.SocketException(104))));
+        Assert.Equal("no response (IOException)", DependencyFailure.Describe(new AggregateException(new HttpRequestException(Sas, new IOException(Sas)))));
+    }
+
+    [Fact]
     public void Other_failures_are_their_type_and_their_innermost_type()
     {
         Assert.Equal("InvalidOperationException", DependencyFailure.Describe(new InvalidOperationException(Sas)));
