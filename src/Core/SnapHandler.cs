@@ -40,6 +40,16 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
     public SnapResult RefuseOversizedBody(int maxBodyBytes) =>
         Refused(Responses.BadRequest($"The body is larger than {maxBodyBytes} bytes."), "body over the limit", MerchantTelemetry.Refusals.BodyTooLarge);
 
+    /// <summary>
+    /// The refusal of a body that did not arrive whole (cut short, malformed chunks, or too slow for the
+    /// server's minimum data rate), counted with the other refusals. The host logs the transport's reason.
+    /// </summary>
+    public SnapResult RefuseIncompleteBody()
+    {
+        MerchantTelemetry.RecordRefusal(Responses.Code, MerchantTelemetry.Refusals.BodyIncomplete);
+        return Responses.BadRequest("The body did not arrive whole and in time; send the whole body at once.");
+    }
+
     protected abstract Task<SnapResult> HandleCoreAsync(SnapRequest request, CancellationToken cancellationToken);
 
     /// <summary>Logs a refusal (the caller's fault, a warning), counts it by <paramref name="reason"/> and returns it.</summary>

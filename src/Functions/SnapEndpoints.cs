@@ -49,7 +49,7 @@ public static partial class SnapEndpoints
             // The caller's fault while sending the body (too slow for Kestrel's minimum data rate,
             // shorter than its Content-Length, malformed chunks): a 4xx, if the connection still takes one.
             LogBadBody(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SnapEndpoints)), context.Request.Path, exception.StatusCode, exception.Message);
-            result = handler.Responses.BadRequest("The body did not arrive whole and in time; send the whole body at once.");
+            result = handler.RefuseIncompleteBody();
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

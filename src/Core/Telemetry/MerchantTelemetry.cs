@@ -73,6 +73,7 @@ public static class MerchantTelemetry
     {
         public const string InvalidRequest = "invalid_request";
         public const string BodyTooLarge = "body_too_large";
+        public const string BodyIncomplete = "body_incomplete";
         public const string Timestamp = "timestamp";
         public const string ClientUnknown = "client_unknown";
         public const string Signature = "signature";
