@@ -1,4 +1,4 @@
-using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using QoinHub.Merchant.Snap;
 using QoinHub.Merchant.Telemetry;
@@ -11,44 +11,19 @@ public sealed class IncompleteBodyRefusalTests
     [Fact]
     public void Incomplete_body_is_a_bad_request_counted_as_a_refusal_of_its_service()
     {
-        var counted = new List<(long Value, string? Service, string? Reason)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == MerchantTelemetry.Name && instrument.Name == "qoinhub.snap.refusals")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            string? service = null, reason = null;
-            foreach (var tag in tags)
-            {
-                service = tag.Key == MerchantTelemetry.Attributes.ServiceCode ? tag.Value as string : service;
-                reason = tag.Key == MerchantTelemetry.Attributes.RefusalReason ? tag.Value as string : reason;
-            }
-
-            if (reason == MerchantTelemetry.Refusals.BodyIncomplete)
-            {
-                lock (counted)
-                {
-                    counted.Add((value, service, reason));
-                }
-            }
-        });
-        listener.Start();
+        using var refusals = new MetricCollector<long>(null, MerchantTelemetry.Name, "qoinhub.snap.refusals");
 
         var result = new ProbeHandler(SnapResponses.DebitNotify).RefuseIncompleteBody();
 
         Assert.Equal(400, result.HttpStatus);
         Assert.Equal("4005600", result.ResponseCode);
         Assert.Contains("send the whole body", result.ResponseMessage, StringComparison.Ordinal);
-        // Other tests may count the same refusal at the same time; this one's is among them.
-        lock (counted)
-        {
-            Assert.Contains((1L, "56", MerchantTelemetry.Refusals.BodyIncomplete), counted);
-        }
+        // Other tests may count refusals at the same time; this one's is among them.
+        Assert.Contains(
+            refusals.GetMeasurementSnapshot(),
+            measurement => measurement.Value == 1
+                && Equals(measurement.Tags[MerchantTelemetry.Attributes.ServiceCode], "56")
+                && Equals(measurement.Tags[MerchantTelemetry.Attributes.RefusalReason], MerchantTelemetry.Refusals.BodyIncomplete));
     }
 
     private sealed class ProbeHandler(SnapResponses responses) : SnapHandler(responses, NullLogger.Instance)
