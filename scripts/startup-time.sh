@@ -209,8 +209,10 @@ for _ in $(seq 1 "$rounds"); do
     if [ "$build" = native ]; then app_path="$root/artifacts/aot/QoinHub.Merchant.Functions"; else app_path="$builds/r2r/QoinHub.Merchant.Functions.dll"; fi
     figures=$(./scripts/cpu-per-notification.sh --app "$app_path" --label "$build" --notifications "$notifications" 2> >(grep -v '^==>' >&2))
     grep -E '^(rss-after-start|rss-after-load|cpu-per-notification|context-switches) ' <<<"$figures"
-    [ "$build" = r2r ] || native_rates+="$(sed -n 's/^throughput native: \([0-9.]*\) .*/\1/p' <<<"$figures")"$'\n'
-    [ "$build" = r2r ] || native_cpus+="$(sed -n 's/^cpu-per-notification native: \([0-9.]*\) ms.*/\1/p' <<<"$figures")"$'\n'
+    if [ "$build" = native ]; then
+      native_rates+="$(sed -n 's/^throughput native: \([0-9.]*\) .*/\1/p' <<<"$figures")"$'\n'
+      native_cpus+="$(sed -n 's/^cpu-per-notification native: \([0-9.]*\) ms.*/\1/p' <<<"$figures")"$'\n'
+    fi
   done
 done
 
