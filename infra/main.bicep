@@ -1,7 +1,7 @@
-// QoinHub merchant callbacks on Azure: a Flex Consumption function app (.NET 10 custom handler)
-// with its storage, Key Vault, Service Bus queue, managed identity and monitoring, in one resource
-// group. Laid out as an Azure Developer CLI template: `azd up` provisions this and deploys the
-// package built by scripts/package.sh. See docs/deploy.md.
+// QoinHub merchant callbacks on Azure: a Flex Consumption function app (.NET 10 isolated worker,
+// runtime stack dotnet-isolated 10.0) with its storage, Key Vault, Service Bus queue, managed
+// identity and monitoring, in one resource group. Laid out as an Azure Developer CLI template:
+// `azd up` provisions this and deploys the package built by scripts/package.sh. See docs/deploy.md.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -37,6 +37,12 @@ param serverErrorPercentThreshold int = 5
 
 @description('Public path of the payment notification as QoinHub calls (and signs) it. Change it only when a gateway in front of the app rewrites the path; a custom domain alone keeps it.')
 param qoinhubNotifyPath string = '/api/v1.0/debit/notify'
+
+@description('NCRONTAB schedule (six fields: second minute hour day month day-of-week; UTC) of the OutboxRelay function, which publishes recorded notifications no request published. Default: every minute.')
+param outboxRelaySchedule string = '0 */1 * * * *'
+
+@description('NCRONTAB schedule (six fields, UTC) of the Retention function, which deletes expired tokens and old published notifications. Default: daily at 19:30 UTC (02:30 in Asia/Jakarta).')
+param retentionSchedule string = '0 30 19 * * *'
 
 @description('Object id of the person or group allowed to set the QoinHub secrets in Key Vault (azd passes the signed-in user). Empty: grant nobody here.')
 param principalId string = ''
@@ -188,6 +194,8 @@ module functionApp 'modules/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     qoinhubClientIds: qoinhubClientIds
     notifyPath: qoinhubNotifyPath
+    outboxRelaySchedule: outboxRelaySchedule
+    retentionSchedule: retentionSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

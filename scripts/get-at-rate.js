@@ -2,8 +2,9 @@
 // Sends GET requests to a loopback URL at a fixed rate with keep-alive connections, at most
 // <concurrency> in flight, and prints how many were answered 200 and how long it took:
 //   node scripts/get-at-rate.js <url> <requests per second> <requests> [concurrency, default 8]
-// startup-time.sh uses it to load the bare Native AOT app at the rate the merchant app reached, so
-// the two CPU figures are taken at the same request rate. Only 127.0.0.1 / localhost URLs are accepted.
+// startup-time.sh uses it to load the bare isolated worker (benchmarks/WorkerHello, under the Functions
+// host) at the rate the merchant app reached, so the two CPU figures are taken at the same request
+// rate. Only 127.0.0.1 / localhost URLs are accepted.
 'use strict';
 const http = require('http');
 

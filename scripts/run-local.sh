@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the merchant callbacks locally: Azurite (data kept in .azurite/), a development QoinHub
-# partner (keys in .dev/, made on first run) and the app on http://127.0.0.1:7071.
+# partner (keys in .dev/, made on first run) and the app on http://127.0.0.1:7071, under
+# `func start` when Azure Functions Core Tools are installed, else under the project's own
+# Functions host (tools/QoinHub.FunctionsHost; docs/functions-host.md says how it differs).
 # Needs only the .NET SDK and Node.js. Stop with Ctrl+C (stops Azurite too, if this script started it).
 #
 # Ports (all on 127.0.0.1), each checked before anything is built or started:
@@ -10,15 +12,14 @@
 # On other Azurite ports than the defaults the app gets a connection string with those endpoints
 # instead of UseDevelopmentStorage=true, and the banner prints it for the simulator.
 #   SKIP_BUILD=1 ./scripts/run-local.sh              use the Release build already there (no dotnet build)
+#   FUNCTIONS_HOST=project ./scripts/run-local.sh    the project's host even when func is installed
+#                                                    (FUNCTIONS_HOST=func: func start, or stop if it is missing)
 #
 # Telemetry (traces, metrics, logs) goes nowhere unless asked; to a local OTLP collector
 # (an OpenTelemetry Collector, the Aspire dashboard, ...) listening on 127.0.0.1:4318:
 #   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf ./scripts/run-local.sh
 # OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS, OTEL_SERVICE_NAME
 # and APPLICATIONINSIGHTS_CONNECTION_STRING are handed to the app as they are.
-#   AOT=1 ./scripts/run-local.sh                     run the Native AOT executable that is deployed
-#                                                    (artifacts/aot, scripts/publish-aot.sh: published first
-#                                                    unless up to date) instead of the JIT build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -33,8 +34,8 @@ queue_port=${AZURITE_QUEUE_PORT:-10001}
 table_port=${AZURITE_TABLE_PORT:-10002}
 queue_name=${LocalQueue__Name:-payment-notifications}
 simulator_dll=tools/QoinHub.Simulator/bin/Release/net10.0/QoinHub.Simulator.dll
-app_dll=src/Functions/bin/Release/net10.0/QoinHub.Merchant.Functions.dll
-app_native=artifacts/aot/QoinHub.Merchant.Functions
+app_dir=src/Functions/bin/Release/net10.0
+host_dll=tools/QoinHub.FunctionsHost/bin/Release/net10.0/QoinHub.FunctionsHost.dll
 
 # Stops with a message: its first argument is the headline, the others are indented below it.
 fail() {
@@ -122,21 +123,35 @@ if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.p
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${AOT:-0}" = 1 ]; then
-  app=("$root/$app_native")
-else
-  app=(dotnet "$app_dll")
-fi
+# Which Functions host runs the app: func start when Core Tools are installed, else the project's.
+case "${FUNCTIONS_HOST:-}" in
+  "") if command -v func >/dev/null 2>&1; then functions_host=func; else functions_host=project; fi ;;
+  func) command -v func >/dev/null 2>&1 || fail "FUNCTIONS_HOST=func, but func (Azure Functions Core Tools) is not on PATH." \
+          "Install Core Tools (https://learn.microsoft.com/azure/azure-functions/functions-run-local), or run without FUNCTIONS_HOST." ;
+        functions_host=func ;;
+  project) functions_host=project ;;
+  *) fail "FUNCTIONS_HOST=${FUNCTIONS_HOST} is not func or project." ;;
+esac
+
+# What the app needs, not the whole solution: the worker, the host that runs it (unless func does)
+# and the simulator (development keys, and the commands the banner prints).
+projects=(src/Functions/QoinHub.Merchant.Functions.csproj tools/QoinHub.Simulator/QoinHub.Simulator.csproj)
+[ "$functions_host" = func ] || projects+=(tools/QoinHub.FunctionsHost/QoinHub.FunctionsHost.csproj)
 if [ "${SKIP_BUILD:-0}" = 1 ]; then
-  for built in "${app[-1]}" "$simulator_dll"; do
+  for built in "$app_dir/QoinHub.Merchant.Functions.dll" "$app_dir/functions.metadata" "$simulator_dll"; do
     [ -f "$built" ] || fail "$built is missing: run without SKIP_BUILD=1 to build it."
   done
+  [ "$functions_host" = func ] || [ -f "$host_dll" ] || fail "$host_dll is missing: run without SKIP_BUILD=1 to build it."
 else
-  echo "==> building"
-  dotnet build QoinHub.Merchant.slnx -c Release -v quiet -nologo
-  if [ "${AOT:-0}" = 1 ]; then
-    ./scripts/publish-aot.sh artifacts/aot
+  if [ ! -f "$app_dir/functions.metadata" ]; then
+    echo "==> first build: restoring packages and compiling ${#projects[@]} projects; this takes a few minutes the first time, seconds afterwards"
   fi
+  for project in "${projects[@]}"; do
+    started=$(date +%s)
+    printf '==> building %s ... ' "$(basename "$project" .csproj)"
+    log=$(dotnet build "$project" -c Release -v quiet -nologo 2>&1) || { echo "failed"; printf '%s\n' "$log" | grep -E 'error|warning' >&2 || printf '%s\n' "$log" >&2; fail "dotnet build $project failed (above)."; }
+    echo "done ($(( $(date +%s) - started )) s)"
+  done
 fi
 
 simulator=(dotnet "$simulator_dll")
@@ -149,10 +164,13 @@ fi
 app_pid=""
 azurite_pid=""
 # Stops a child and waits for it, so its ports are free once this script has exited.
+# A Functions host stops its worker when asked (SIGTERM); one that has to be killed takes its
+# children (the worker) with it, since a killed host cannot.
 stop() {
   [ -n "$1" ] || return 0
   kill "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
+  for _ in $(seq 1 75); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.2; done
+  pkill -9 -P "$1" 2>/dev/null || true
   kill -9 "$1" 2>/dev/null || true
 }
 cleanup() { stop "$app_pid"; stop "$azurite_pid"; }
@@ -197,7 +215,10 @@ else
   storage="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$account_key;BlobEndpoint=http://127.0.0.1:$blob_port/$account;QueueEndpoint=http://127.0.0.1:$queue_port/$account;TableEndpoint=http://127.0.0.1:$table_port/$account;"
 fi
 
-export ASPNETCORE_ENVIRONMENT=Development
+export ASPNETCORE_ENVIRONMENT=Development AZURE_FUNCTIONS_ENVIRONMENT=Development
+# The timer schedules the app ships with (local.settings.sample.json, the Bicep), unless set.
+export OutboxRelaySchedule="${OutboxRelaySchedule:-0 */1 * * * *}"
+export RetentionSchedule="${RetentionSchedule:-0 30 19 * * *}"
 export Storage__ConnectionString="$storage"
 export LocalQueue__Name="$queue_name"
 secret0=$(cat .dev/dev-qoinhub/client-secret.txt)
@@ -218,20 +239,36 @@ else
   telemetry="not exported (set OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf for a local collector)"
 fi
 
-echo "==> starting the app on http://127.0.0.1:$port"
-"${app[@]}" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/Functions" &
+if [ "$functions_host" = func ]; then
+  echo "==> starting the app under func start (Azure Functions Core Tools) on http://127.0.0.1:$port"
+  (cd "$app_dir" && exec func start --port "$port") &
+else
+  echo "==> starting the app under the project's Functions host (func is not installed; docs/functions-host.md) on http://127.0.0.1:$port"
+  dotnet "$host_dll" --port "$port" --app "$root/$app_dir" &
+fi
 app_pid=$!
-for _ in $(seq 1 300); do
+# Ready once GET / answers 200: the host has started the worker and loaded its functions.
+ready() {
+  node -e '
+    const request = require("http").get({ host: "127.0.0.1", port: Number(process.argv[1]), path: "/", timeout: 2000 }, response => {
+      response.resume();
+      process.exit(response.statusCode === 200 ? 0 : 1);
+    });
+    request.on("timeout", () => request.destroy(new Error("no answer")));
+    request.on("error", () => process.exit(1));' "$port"
+}
+for _ in $(seq 1 600); do
   kill -0 "$app_pid" 2>/dev/null || break
-  listening "$port" && break
+  ready && break
   sleep 0.2
 done
 if ! kill -0 "$app_pid" 2>/dev/null; then
   status=0
   wait "$app_pid" || status=$?
   app_pid=""
-  fail "the app exited with code $status before listening on port $port (its output is above)."
+  fail "the app exited with code $status before it was ready on port $port (its output is above)."
 fi
+ready || fail "the app did not answer GET / on port $port within 2 minutes (its output is above)."
 
 # The simulator's commands as the README gives them, plus what differs from the defaults.
 base_url_option=""
@@ -243,7 +280,7 @@ peek_queue_option=""
 
 cat <<MSG
 
-QoinHub merchant callbacks on http://127.0.0.1:$port
+QoinHub merchant callbacks on http://127.0.0.1:$port (under $([ "$functions_host" = func ] && echo "func start" || echo "the project's Functions host"))
   POST http://127.0.0.1:$port/api/v1.0/access-token/b2b
   POST http://127.0.0.1:$port/api/v1.0/debit/notify
   GET  http://127.0.0.1:$port/api/health   (dependency health: 200 healthy, 503 unhealthy)

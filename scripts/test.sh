@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the solution: unit, HTTP-level against Azurite, deployment checks and the
-# end-to-end run. Needs the .NET SDK, Node.js and a C toolchain (gcc or clang, to link the native
-# build); installs the pinned Azurite itself.
+# end-to-end run. Needs the .NET SDK and Node.js; installs the pinned Azurite itself.
 #
-# The app ships as a Native AOT executable, so that executable is published first (artifacts/aot,
-# scripts/publish-aot.sh: skipped when up to date, fails on a trim or AOT warning from our code) and
-# the end-to-end tests run it beside the JIT build. A missing executable fails those tests.
+# The worker is published first as it is deployed (artifacts/publish, scripts/publish.sh: linux-x64,
+# ReadyToRun; skipped when up to date), and the end-to-end tests run that output under the
+# project's Functions host (tools/QoinHub.FunctionsHost). A missing publish fails those tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +17,7 @@ results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
-./scripts/publish-aot.sh artifacts/aot
+./scripts/publish.sh artifacts/publish
 
 echo "==> dotnet test"
 status=0

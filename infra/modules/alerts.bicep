@@ -1,7 +1,8 @@
 // Alerts on what an operator must act on, all routed to one action group that e-mails alertEmail.
-// Four are log search alerts over the Log Analytics workspace behind Application Insights: the app's
-// OpenTelemetry metrics land in table AppMetrics (Name, Sum, Max, Properties = the metric's tags)
-// and requests in AppRequests. The fifth is a metric alert on the Service Bus namespace. Each rule's
+// Four are log search alerts over the Log Analytics workspace behind Application Insights, on the
+// app's own OpenTelemetry metrics, which land in table AppMetrics (Name, Sum, Max, Properties = the
+// metric's tags): they mean the same whichever host runs the worker and however it reports requests.
+// The fifth is a metric alert on the Service Bus namespace. Each rule's
 // description says what it means and where the runbook is (docs/operations.md, "Alerts"). All
 // resolve by themselves once the condition clears (autoMitigate).
 
@@ -18,7 +19,7 @@ param actionGroupName string
 @minLength(3)
 param alertEmail string
 
-@description('Log Analytics workspace that holds the Application Insights tables (AppMetrics, AppRequests).')
+@description('Log Analytics workspace that holds the Application Insights tables (AppMetrics).')
 param logAnalyticsName string
 
 @description('Service Bus namespace of the notifications queue.')
@@ -98,11 +99,12 @@ AppMetrics
   {
     name: 'server-errors'
     severity: 1
-    description: 'More than ${serverErrorPercentThreshold}% of the calls to the app (at least 10, the health function left out) were answered 5xx in 5 minutes: a dependency of ours (Table Storage, Key Vault, Service Bus) is failing, and QoinHub retries. Call the health function to see which. ${runbook}: Server errors.'
+    description: 'More than ${serverErrorPercentThreshold}% of the SNAP calls (at least 10) were answered 5xx in 5 minutes (qoinhub.snap.calls by snap.response_code): a dependency of ours (Table Storage, Key Vault, Service Bus) is failing, and QoinHub retries. Call the health function to see which. ${runbook}: Server errors.'
     query: '''
-AppRequests
-| where Url !has "/api/health"
-| summarize Total = sum(ItemCount), Failed = sumif(ItemCount, ResultCode startswith "5"), TimeGenerated = max(TimeGenerated)
+AppMetrics
+| where Name == "qoinhub.snap.calls"
+| extend ResponseCode = tostring(Properties["snap.response_code"])
+| summarize Total = sum(Sum), Failed = sumif(Sum, ResponseCode startswith "5"), TimeGenerated = max(TimeGenerated)
 | where Total >= 10
 | project TimeGenerated, FailedPercent = round(100.0 * Failed / Total, 1)
 '''

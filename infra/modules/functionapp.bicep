@@ -1,7 +1,8 @@
-// The Flex Consumption plan and function app. The app package is a custom handler: host.json
-// tells the Functions host to start `app/QoinHub.Merchant.Functions` (a Native AOT executable that
-// needs no .NET runtime) and forward each HTTP request to it. The runtime stack is Flex
-// Consumption's `custom` (version 1.0), the stack for custom handlers (docs/decisions/0003-native-aot.md).
+// The Flex Consumption plan and function app. The app package is the isolated worker's publish
+// output (scripts/package.sh: ReadyToRun for linux-x64): the Functions host reads functions.metadata
+// and starts the worker as worker.config.json says (`dotnet QoinHub.Merchant.Functions.dll`). The
+// runtime stack is Flex Consumption's `dotnet-isolated`, version 10.0, set in functionAppConfig.runtime
+// (Flex Consumption takes no FUNCTIONS_WORKER_RUNTIME or FUNCTIONS_EXTENSION_VERSION app setting).
 //
 // Every connection is made as the user-assigned identity; no app setting carries a key, password,
 // SAS or connection string with a secret.
@@ -60,6 +61,12 @@ param qoinhubClientIds array
 
 @description('Public path QoinHub signs for the payment notification (differs from /api/v1.0/debit/notify only behind a gateway that rewrites paths).')
 param notifyPath string
+
+@description('NCRONTAB schedule (six fields, UTC) of the OutboxRelay timer function.')
+param outboxRelaySchedule string
+
+@description('NCRONTAB schedule (six fields, UTC) of the Retention timer function.')
+param retentionSchedule string
 
 @description('Most instances the app scales out to.')
 @minValue(40)
@@ -180,6 +187,16 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
           name: 'Snap__NotifyPaths__0'
           value: notifyPath
         }
+        // The timer functions' schedules (their triggers name %OutboxRelaySchedule% and
+        // %RetentionSchedule%): the host does not index a timer whose setting is missing.
+        {
+          name: 'OutboxRelaySchedule'
+          value: outboxRelaySchedule
+        }
+        {
+          name: 'RetentionSchedule'
+          value: retentionSchedule
+        }
       ], partnerSettings)
     }
     functionAppConfig: {
@@ -198,8 +215,8 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

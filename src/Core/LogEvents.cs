@@ -10,7 +10,7 @@ public static class LogEvents
 {
     public const int HostUnhandled = 1001;
     public const int TimerFunctionFailed = 1002;
-    public const int InProcessJobFailed = 1003;
+    public const int TimerFunctionRan = 1003;
     public const int HostBadBody = 1004;
 
     public const int CallFailed = 2001;

@@ -58,11 +58,6 @@ internal sealed class SettingsValidation :
             yield return "Outbox:RelayAfter must not be negative";
         }
 
-        if (options.RelayInterval < TimeSpan.Zero)
-        {
-            yield return "Outbox:RelayInterval must not be negative (00:00:00 turns the in-process relay off)";
-        }
-
         if (options.ClaimLease <= TimeSpan.Zero)
         {
             yield return "Outbox:ClaimLease must be more than zero";

@@ -1,30 +1,16 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using QoinHub.Merchant.Functions;
-using QoinHub.Merchant.Functions.Telemetry;
 
-WebApplication app;
+IHost host;
 try
 {
-    var builder = WebApplication.CreateSlimBuilder(args);
-    builder.UseCustomHandlerPortWhenHosted();
-    builder.UseQuietFrameworkRequestLogs();
-    builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
-    builder.AddMerchantTelemetry();
-    builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, FunctionsJsonContext.Default));
+    var builder = FunctionsApplication.CreateBuilder(args);
+    builder.AddMerchantWorker();
+    host = builder.Build();
 
-    // Start-up failures are reported below, in one line; the host's own report adds a stack trace.
-    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-
-    app = builder.Build();
-
-    // Settings are checked now, before anything listens.
-    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
-
-    // The Functions host waits for the custom handler to answer before forwarding requests.
-    app.MapGet("/", () => TypedResults.Ok("ready"));
-    app.MapSnapCallbacks();
-    app.MapHealth();
-    app.MapTimerFunctions();
-    await app.StartAsync();
+    // Settings are checked now, before the worker connects to the host.
+    host.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+    await host.StartAsync();
 }
 catch (Exception exception) when (StartupFailure.Describe(exception) is { } reason)
 {
@@ -33,11 +19,8 @@ catch (Exception exception) when (StartupFailure.Describe(exception) is { } reas
     return StartupFailure.ExitCode;
 }
 
-await app.WaitForShutdownAsync();
+await host.WaitForShutdownAsync();
 
 // Disposing the services flushes telemetry still batched (spans, metrics, logs) before the process ends.
-await app.DisposeAsync();
+host.Dispose();
 return 0;
-
-/// <summary>The app's entry point (public for WebApplicationFactory).</summary>
-public partial class Program;

@@ -59,7 +59,9 @@ public static class SnapRequestChecks
             return service.MissingMandatoryField(rule.Name);
         }
 
-        if (request.IsRepeated(rule.Name))
+        // Sent twice as two lines, or joined into one line with a comma as HTTP allows a sender or
+        // a proxy to do (RFC 9110, 5.3; the Functions host forwards it so): no SNAP header holds a comma.
+        if (request.IsRepeated(rule.Name) || received.Contains(',', StringComparison.Ordinal))
         {
             return service.InvalidFieldFormat(rule.Name, "It must be sent once.");
         }

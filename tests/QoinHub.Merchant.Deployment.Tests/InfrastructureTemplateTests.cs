@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Xml;
-using QoinHub.Merchant.Functions;
+using QoinHub.FunctionsHost.Timers;
 
 namespace QoinHub.Merchant.Deployment.Tests;
 
@@ -38,6 +38,20 @@ public sealed class InfrastructureTemplateTests
         "ServiceBus__FullyQualifiedNamespace",
         "ServiceBus__QueueName",
         "Snap__NotifyPaths__0",
+        "OutboxRelaySchedule",
+        "RetentionSchedule",
+    ];
+
+    /// <summary>
+    /// App settings a Flex Consumption app refuses or ignores: the runtime stack and version come from
+    /// functionAppConfig.runtime, the package from functionAppConfig.deployment.
+    /// </summary>
+    private static readonly string[] NotOnFlexConsumption =
+    [
+        "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_WORKER_RUNTIME_VERSION", "FUNCTIONS_EXTENSION_VERSION",
+        "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+        "WEBSITE_CONTENTOVERVNET", "WEBSITE_SKIP_CONTENTSHARE_VALIDATION", "WEBSITE_NODE_DEFAULT_VERSION",
+        "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD", "FUNCTIONS_CUSTOMHANDLER_PORT",
     ];
 
     /// <summary>Fragments that only appear where a key, password, SAS or secret-bearing connection string is built.</summary>
@@ -201,7 +215,7 @@ public sealed class InfrastructureTemplateTests
     }
 
     [Fact]
-    public async Task Function_app_runs_on_flex_consumption_with_the_custom_handler_stack_and_deploys_by_identity()
+    public async Task Function_app_runs_on_flex_consumption_with_the_dotnet_isolated_10_stack_and_deploys_by_identity()
     {
         var template = await ArmTemplate.MainAsync();
         var plan = template.Single("Microsoft.Web/serverfarms");
@@ -211,13 +225,76 @@ public sealed class InfrastructureTemplateTests
         Assert.Equal("FC1", plan.Node["sku"]?["name"]?.GetValue<string>());
         Assert.True(plan.Boolean("reserved"), "Flex Consumption is Linux only.");
         Assert.Equal("functionapp,linux", site.Node["kind"]?.GetValue<string>());
-        // The app is a native executable started by host.json's customHandler: the custom-handler stack, no .NET runtime.
-        Assert.Equal("custom", site.String("functionAppConfig.runtime.name"));
-        Assert.Equal("1.0", site.String("functionAppConfig.runtime.version"));
+        // The package is the isolated worker's publish output (framework-dependent, .NET 10): the
+        // dotnet-isolated stack gives the instance the .NET 10 runtime the worker runs on.
+        Assert.Equal("dotnet-isolated", site.String("functionAppConfig.runtime.name"));
+        Assert.Equal("10.0", site.String("functionAppConfig.runtime.version"));
         Assert.Equal("blobContainer", site.String("functionAppConfig.deployment.storage.type"));
         Assert.Equal("UserAssignedIdentity", site.String("functionAppConfig.deployment.storage.authentication.type"));
         Assert.Null(site.Find("functionAppConfig.deployment.storage.authentication.storageAccountConnectionStringName"));
         Assert.Contains("'azd-service-name'", site.Node["tags"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Function_app_takes_its_stack_only_from_functionAppConfig_as_flex_consumption_requires()
+    {
+        var snapshot = await DeploymentSnapshot.WithTwoPartnersAsync();
+        var site = snapshot.Single("Microsoft.Web/sites");
+
+        var names = snapshot.AppSettings().Select(s => s.Name).ToList();
+        Assert.All(NotOnFlexConsumption, name => Assert.DoesNotContain(name, names, StringComparer.OrdinalIgnoreCase));
+        var siteConfig = site["properties"]!["siteConfig"]!.AsObject();
+        Assert.All(["linuxFxVersion", "netFrameworkVersion", "windowsFxVersion"], key => Assert.Null(siteConfig[key]));
+    }
+
+    [Fact]
+    public async Task Timer_schedules_are_set_to_the_shipped_ncrontab_expressions()
+    {
+        var settings = (await DeploymentSnapshot.WithTwoPartnersAsync()).AppSettings().ToDictionary(s => s.Name, s => s.Value, StringComparer.Ordinal);
+        var parameters = (await ArmTemplate.MainAsync()).Root["parameters"]!.AsObject();
+
+        foreach (var timer in ShippedFunctions.Timers)
+        {
+            Assert.True(settings.TryGetValue(timer.ScheduleSetting, out var value), $"The template does not set {timer.ScheduleSetting}; the host would not index {timer.Name}.");
+            Assert.Equal(timer.ShippedSchedule, value);
+            var fields = value.Split(' ');
+            Assert.True(fields.Length == 6, $"{timer.ScheduleSetting} '{value}' is not six space-separated fields (second minute hour day month day-of-week).");
+            Assert.All(fields, field => Assert.Matches(@"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$", field));
+            CronSchedule.Parse(value);
+        }
+
+        Assert.Equal(ShippedFunctions.OutboxRelay.ShippedSchedule, parameters["outboxRelaySchedule"]!["defaultValue"]!.GetValue<string>());
+        Assert.Equal(ShippedFunctions.Retention.ShippedSchedule, parameters["retentionSchedule"]!["defaultValue"]!.GetValue<string>());
+
+        // What they mean, in UTC: the relay every minute on the minute, retention daily at 19:30 (02:30 in Jakarta).
+        var from = new DateTimeOffset(2026, 3, 1, 23, 59, 30, TimeSpan.Zero);
+        var relay = CronSchedule.Parse(settings[ShippedFunctions.OutboxRelay.ScheduleSetting]);
+        Assert.Equal(from.AddSeconds(30), relay.NextAfter(from));
+        Assert.Equal(from.AddSeconds(90), relay.NextAfter(from.AddSeconds(30)));
+        var retention = CronSchedule.Parse(settings[ShippedFunctions.Retention.ScheduleSetting]);
+        var first = retention.NextAfter(from)!.Value;
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 19, 30, 0, TimeSpan.Zero), first);
+        Assert.Equal(new TimeSpan(2, 30, 0), first.ToOffset(TimeSpan.FromHours(7)).TimeOfDay);
+        Assert.Equal(first.AddDays(1), retention.NextAfter(first));
+    }
+
+    [Fact]
+    public async Task Every_schedule_setting_a_timer_in_the_package_names_is_set_by_the_template()
+    {
+        var package = await DeploymentPackage.BuildAsync();
+        var settings = (await DeploymentSnapshot.WithTwoPartnersAsync()).AppSettings().Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+
+        var schedules = package.ReadJson("functions.metadata").AsArray()
+            .SelectMany(f => f!["bindings"]!.AsArray())
+            .Where(b => b!["type"]?.GetValue<string>() == "timerTrigger")
+            .Select(b => b!["schedule"]!.GetValue<string>())
+            .ToList();
+        Assert.Equal(ShippedFunctions.Timers.Length, schedules.Count);
+        foreach (var schedule in schedules)
+        {
+            Assert.Matches("^%[A-Za-z0-9_]+%$", schedule);
+            Assert.Contains(schedule.Trim('%'), settings);
+        }
     }
 
     [Fact]
@@ -268,14 +345,32 @@ public sealed class InfrastructureTemplateTests
     }
 
     [Fact]
-    public async Task Signed_notify_path_defaults_to_the_route_in_code()
+    public async Task Signed_notify_path_defaults_to_the_route_the_package_serves()
     {
         var template = await ArmTemplate.MainAsync();
 
         var declared = template.Root["parameters"]!["qoinhubNotifyPath"]!["defaultValue"]!.GetValue<string>();
-        Assert.Equal(FunctionRoutes.PaymentNotificationDebit.Path, declared);
+        Assert.Equal("/api/v1.0/debit/notify", ShippedFunctions.PaymentNotificationDebit.Path);
+        Assert.Equal(ShippedFunctions.PaymentNotificationDebit.Path, declared);
         var settings = (await DeploymentSnapshot.WithTwoPartnersAsync()).AppSettings();
-        Assert.Equal(FunctionRoutes.PaymentNotificationDebit.Path, Assert.Single(settings, s => s.Name == "Snap__NotifyPaths__0").Value);
+        Assert.Equal(ShippedFunctions.PaymentNotificationDebit.Path, Assert.Single(settings, s => s.Name == "Snap__NotifyPaths__0").Value);
+    }
+
+    [Fact]
+    public async Task Public_paths_are_the_package_route_prefix_and_routes()
+    {
+        var package = await DeploymentPackage.BuildAsync();
+
+        var prefix = package.ReadJson("host.json")["extensions"]!["http"]!["routePrefix"]!.GetValue<string>();
+        var routes = package.ReadJson("functions.metadata").AsArray()
+            .ToDictionary(
+                f => f!["name"]!.GetValue<string>(),
+                f => f!["bindings"]!.AsArray().SingleOrDefault(b => b!["type"]?.GetValue<string>() == "httpTrigger")?["route"]?.GetValue<string>(),
+                StringComparer.Ordinal);
+        foreach (var function in ShippedFunctions.Http)
+        {
+            Assert.Equal(function.Path, $"/{prefix}/{routes[function.Name]}");
+        }
     }
 
     [Fact]
@@ -298,8 +393,8 @@ public sealed class InfrastructureTemplateTests
 
         var accessToken = outputs["QOINHUB_ACCESS_TOKEN_URL"]?["value"]?.GetValue<string>() ?? "";
         var notify = outputs["QOINHUB_NOTIFY_URL"]?["value"]?.GetValue<string>() ?? "";
-        Assert.StartsWith($"[format('https://{{0}}{FunctionRoutes.AccessTokenB2B.Path}'", accessToken, StringComparison.Ordinal);
-        Assert.StartsWith($"[format('https://{{0}}{FunctionRoutes.PaymentNotificationDebit.Path}'", notify, StringComparison.Ordinal);
+        Assert.StartsWith($"[format('https://{{0}}{ShippedFunctions.AccessTokenB2B.Path}'", accessToken, StringComparison.Ordinal);
+        Assert.StartsWith($"[format('https://{{0}}{ShippedFunctions.PaymentNotificationDebit.Path}'", notify, StringComparison.Ordinal);
     }
 
     /// <summary>The last name segment, from "app/ftp" or "[format('{0}/{1}', parameters('appName'), 'ftp')]".</summary>

@@ -77,6 +77,42 @@ public sealed partial class PipelineTests
     }
 
     [Fact]
+    public void Package_stage_packages_the_worker_publish_output_the_test_stage_ran()
+    {
+        var testSteps = Steps(Stage("BuildAndTest")).ToList();
+        var test = testSteps.FindIndex(s => s.Scalar("script")?.Trim() == ReadmeTestCommand());
+        var published = testSteps.FindIndex(s => s.Scalar("publish") == "artifacts/publish");
+        Assert.True(published > test, "The test stage must publish artifacts/publish (the worker the tests ran) after the tests.");
+        var artifact = testSteps[published].Scalar("artifact");
+        Assert.False(string.IsNullOrEmpty(artifact));
+
+        var packageSteps = Steps(Stage("Package")).ToList();
+        var download = packageSteps.FindIndex(s =>
+            s.Scalar("task") == "DownloadPipelineArtifact@2" && s.Mapping("inputs").Scalar("artifact") == artifact);
+        Assert.True(download >= 0, $"The Package stage does not download artifact {artifact}.");
+        Assert.Equal("artifacts/publish", packageSteps[download].Mapping("inputs").Scalar("path"));
+        var package = packageSteps.FindIndex(s => s.Scalar("script")?.Trim() == "./scripts/package.sh");
+        Assert.True(package > download, "package.sh must run after the tested publish output is in place.");
+
+        // The test command publishes into artifacts/publish, and package.sh packages that folder (reused when up to date).
+        Assert.Contains("./scripts/publish.sh artifacts/publish", File.ReadAllText(Path.Combine(AzuriteServer.RepositoryRoot, "scripts", "test.sh")), StringComparison.Ordinal);
+        var packageScript = File.ReadAllText(Path.Combine(AzuriteServer.RepositoryRoot, "scripts", "package.sh"));
+        Assert.Contains("publish=artifacts/publish\n", packageScript.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("./scripts/publish.sh \"$publish\"", packageScript, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_has_nothing_left_of_the_native_executable()
+    {
+        var pipeline = File.ReadAllText(Path.Combine(AzuriteServer.RepositoryRoot, "azure-pipelines.yml"));
+
+        Assert.DoesNotContain("artifacts/aot", pipeline, StringComparison.Ordinal);
+        Assert.DoesNotContain("publish-aot", pipeline, StringComparison.Ordinal);
+        Assert.DoesNotContain("chmod", pipeline, StringComparison.Ordinal);
+        Assert.DoesNotContain("native", pipeline, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Deploy_stage_is_a_deployment_job_to_an_environment_that_provisions_then_deploys_the_package()
     {
         var stage = Stage("Deploy");

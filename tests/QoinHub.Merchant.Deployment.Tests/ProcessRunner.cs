@@ -15,10 +15,21 @@ internal sealed record ProcessResult(string Command, int ExitCode, string Standa
 internal static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
-        string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken = default)
+        string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await RunAsync(fileName, arguments, workingDirectory, timeout, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>As <see cref="RunAsync(string, IReadOnlyList{string}, string, TimeSpan, CancellationToken)"/>, with these variables added to the tool's environment.</summary>
+    public static async Task<ProcessResult> RunAsync(
+        string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
     {
         // Without the test host's MSBuild variables: a nested `dotnet publish` must find its SDK the normal way.
-        using var process = Process.Start(ToolStartInfo.Create(fileName, arguments, workingDirectory)) ?? throw new InvalidOperationException($"{fileName} did not start.");
+        var start = ToolStartInfo.Create(fileName, arguments, workingDirectory);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
         var standardOutput = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var standardError = process.StandardError.ReadToEndAsync(cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

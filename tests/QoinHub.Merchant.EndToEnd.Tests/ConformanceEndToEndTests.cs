@@ -5,12 +5,10 @@ namespace QoinHub.Merchant.EndToEnd.Tests;
 
 public sealed class ConformanceEndToEndTests
 {
-    [Theory]
-    [InlineData(AppBuild.Jit)]
-    [InlineData(AppBuild.NativeAot)]
-    public async Task Conformance_passes_against_the_app_and_each_accepted_notification_is_queued_exactly_once(AppBuild build)
+    [Fact]
+    public async Task Conformance_passes_against_the_app_and_each_accepted_notification_is_queued_exactly_once()
     {
-        using var run = await LocalRun.StartAsync(build);
+        using var run = await LocalRun.StartAsync();
         var reportPath = run.PathInRun("conformance.json");
         var sensitivePath = run.PathInRun("sensitive.txt");
 
@@ -38,12 +36,10 @@ public sealed class ConformanceEndToEndTests
         run.AssertAppOutputHoldsNone(sensitivePath, atLeast: 50);
     }
 
-    [Theory]
-    [InlineData(AppBuild.Jit)]
-    [InlineData(AppBuild.NativeAot)]
-    public async Task Notify_shows_the_notification_it_sent_arriving_on_the_local_queue(AppBuild build)
+    [Fact]
+    public async Task Notify_shows_the_notification_it_sent_arriving_on_the_local_queue()
     {
-        using var run = await LocalRun.StartAsync(build);
+        using var run = await LocalRun.StartAsync();
 
         var result = await run.SimulateAsync(
             TimeSpan.FromMinutes(1),

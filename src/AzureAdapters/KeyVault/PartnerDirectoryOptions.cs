@@ -140,6 +140,13 @@ internal sealed record PartnerDirectoryOptions(IReadOnlyList<PartnerOptions> Par
                 continue;
             }
 
+            if (SettingPlaceholder.Looks(entry.Value))
+            {
+                // Taken as it is, the text of a sample would become a client secret anyone can read.
+                failures?.Add($"{entry.Path} still holds a placeholder from a sample (such as \"paste the content of …\"); set the real value");
+                continue;
+            }
+
             values.Add(new ConfiguredValue(entry.Path, entry.Value.Trim()));
         }
 

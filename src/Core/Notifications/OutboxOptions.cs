@@ -8,9 +8,6 @@ public sealed class OutboxOptions
     /// <summary>A record is relayed once it is this old (since first receipt) and unpublished, and its claim has lapsed.</summary>
     public TimeSpan RelayAfter { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often the app runs the relay itself when it runs on its own (under the Functions host, a timer function does).</summary>
-    public TimeSpan RelayInterval { get; set; } = TimeSpan.FromMinutes(1);
-
     /// <summary>How long a claim lasts: longer than the publisher's own retries take.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(60);
 }

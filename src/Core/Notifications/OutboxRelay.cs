@@ -9,8 +9,7 @@ namespace QoinHub.Merchant.Notifications;
 /// received at least <see cref="OutboxOptions.RelayAfter"/> ago whose claim has lapsed is claimed
 /// (the same conditional claim requests use, so a concurrent retry and the relay never both hold
 /// it) and its stored message is published under its own message id. Run by the <c>OutboxRelay</c>
-/// timer function under the Functions host, and every <see cref="OutboxOptions.RelayInterval"/>
-/// by the app itself when it runs on its own.
+/// timer function (every minute as shipped) and by the operator tool's <c>relay</c>.
 /// </summary>
 public sealed partial class OutboxRelay(
     INotificationLedger ledger,

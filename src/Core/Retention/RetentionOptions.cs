@@ -14,9 +14,6 @@ public sealed class RetentionOptions
     /// <summary>Token rows are deleted this long after they expire.</summary>
     public TimeSpan TokensAfterExpiry { get; set; } = TimeSpan.FromDays(1);
 
-    /// <summary>How often the app runs retention itself when it runs on its own (under the Functions host, a daily timer function does).</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
-
     /// <summary>At most this many rows of each kind are deleted in one run; the next run goes on.</summary>
     public int MaxRowsPerRun { get; set; } = 50_000;
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Azure.Core;
-using Azure.Monitor.OpenTelemetry.Exporter;
+using Azure.Monitor.OpenTelemetry.AspNetCore;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry.Instrumentation.AspNetCore;
+using OpenTelemetry.Instrumentation.Http;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -11,12 +14,13 @@ using QoinHub.Merchant.Telemetry;
 namespace QoinHub.Merchant.Functions.Telemetry;
 
 /// <summary>
-/// OpenTelemetry for the app: the server span of each call (ASP.NET Core, parented on the caller's
-/// <c>traceparent</c>), the app's own spans and metrics (<see cref="MerchantTelemetry"/>), outgoing
-/// HTTP and the Azure SDKs' spans (<c>Azure.*</c>), and the app's logs; exported to Application
-/// Insights and/or an OTLP collector as <see cref="TelemetryExporters"/> says. With no exporter
-/// configured nothing is registered: no provider listens, so the instrumentation in code costs
-/// next to nothing. Every option is set in code (no configuration binding), for Native AOT.
+/// OpenTelemetry for the worker: the worker's span per function invocation (parented on the trace
+/// context the host passes, which is the caller's <c>traceparent</c>), the app's own spans and
+/// metrics (<see cref="MerchantTelemetry"/>), outgoing HTTP and the Azure SDKs' spans
+/// (<c>Azure.*</c>), and the app's logs; exported to Application Insights (the Azure Monitor
+/// distro, <c>UseAzureMonitor</c>) and/or an OTLP collector as <see cref="TelemetryExporters"/>
+/// says. With no exporter configured nothing is registered: no provider listens, so the
+/// instrumentation in code costs next to nothing, and the host keeps reporting the invocations.
 /// </summary>
 public static class TelemetrySetup
 {
@@ -26,12 +30,9 @@ public static class TelemetrySetup
     /// <summary>The standard setting that names the service instead.</summary>
     public const string ServiceNameSetting = "OTEL_SERVICE_NAME";
 
-    /// <summary>Azure Monitor's metric export interval (its exporter's own default).</summary>
-    private const int AzureMonitorMetricIntervalMilliseconds = 60_000;
-
-    /// <summary>Registers telemetry for the exporters <paramref name="configuration"/> names; returns what it chose.</summary>
+    /// <summary>Registers telemetry for the exporters the configuration names; returns what it chose.</summary>
     /// <exception cref="InvalidOperationException">A telemetry setting is malformed; the message names it.</exception>
-    public static TelemetryExporters AddMerchantTelemetry(this WebApplicationBuilder builder)
+    public static TelemetryExporters AddMerchantTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var exporters = TelemetryExporters.From(builder.Configuration);
@@ -47,26 +48,17 @@ public static class TelemetrySetup
         // trace context (MessageTraceContextPolicy); and a caller's baggage is not for Azure's ears.
         Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
 
-        var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(
+        var otel = builder.Services.AddOpenTelemetry();
+        otel.UseFunctionsWorkerDefaults();
+        otel.ConfigureResource(resource => resource.AddService(
                 NullIfBlank(builder.Configuration[ServiceNameSetting]) ?? ServiceName,
                 serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
                 .AddProcessor(new TelemetryRedaction())
                 .AddSource(MerchantTelemetry.Name)
                 .AddSource("Azure.*")
-                .AddAspNetCoreInstrumentation(options =>
-                {
-                    options.RecordException = false;
-                    options.Filter = context => !IsReadinessProbe(context);
-                })
-                .AddHttpClientInstrumentation(options =>
-                {
-                    options.RecordException = false;
-
-                    // Azure SDK calls already have their HTTP span (Azure.Core.Http); do not record them twice.
-                    options.FilterHttpRequestMessage = _ => Activity.Current?.Parent?.Source.Name != "Azure.Core.Http";
-                }))
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(MerchantTelemetry.Name)
                 .AddAspNetCoreInstrumentation()
@@ -82,6 +74,22 @@ public static class TelemetrySetup
                     options.ParseStateValues = true;
                 });
 
+        // One span per call: the worker's invocation span. The forwarded request's ASP.NET Core span
+        // would be a second "request" for the same call, so it is not recorded (the ASP.NET Core
+        // metrics stay). Set as options, so they hold for the Azure Monitor distro's registration too.
+        builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
+        {
+            options.RecordException = false;
+            options.Filter = _ => false;
+        });
+        builder.Services.Configure<HttpClientTraceInstrumentationOptions>(options =>
+        {
+            options.RecordException = false;
+
+            // Azure SDK calls already have their HTTP span (Azure.Core.Http); do not record them twice.
+            options.FilterHttpRequestMessage = _ => Activity.Current?.Parent?.Source.Name != "Azure.Core.Http";
+        });
+
         // Framework categories log request URLs and headers at Information; only their warnings are exported.
         builder.Logging.AddFilter<OpenTelemetryLoggerProvider>("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter<OpenTelemetryLoggerProvider>("System", LogLevel.Warning);
@@ -94,38 +102,25 @@ public static class TelemetrySetup
 
         if (exporters.AzureMonitorConnectionString is { } connectionString)
         {
-            otel.WithTracing(tracing => tracing.AddProcessor(services =>
-                    new BatchActivityExportProcessor(new AzureMonitorTraceExporter(AzureMonitorOptions(connectionString, services)))))
-                .WithMetrics(metrics => metrics.AddReader(services =>
-                    new PeriodicExportingMetricReader(new AzureMonitorMetricExporter(AzureMonitorOptions(connectionString, services)), AzureMonitorMetricIntervalMilliseconds)
-                    {
-                        TemporalityPreference = MetricReaderTemporalityPreference.Delta,
-                    }))
-                .WithLogging(logging => logging.AddProcessor(services =>
-                    new BatchLogRecordExportProcessor(new AzureMonitorLogExporter(AzureMonitorOptions(connectionString, services)))));
+            otel.UseAzureMonitor(options =>
+            {
+                options.ConnectionString = connectionString;
+
+                // Every payment's trace and every log line: the distro's defaults keep 5 traces a
+                // second and drop the logs of the traces they did not keep, which would lose exactly
+                // what an operator searches for ("where is this payment?").
+                options.TracesPerSecond = null;
+                options.SamplingRatio = 1.0F;
+                options.EnableTraceBasedLogsSampler = false;
+            });
+
+            // Application Insights refuses key-based ingestion: the exporter signs in with the app's
+            // one TokenCredential (the managed identity).
+            builder.Services.AddOptions<AzureMonitorOptions>().Configure<TokenCredential>((options, credential) => options.Credential = credential);
         }
 
         return exporters;
     }
 
-    /// <summary>
-    /// Application Insights' options, built in code: the connection string (an address and the
-    /// resource's id, no secret), and the app's one <see cref="TokenCredential"/> (the managed
-    /// identity), since the resource refuses key-based ingestion.
-    /// </summary>
-    public static AzureMonitorExporterOptions AzureMonitorOptions(string connectionString, IServiceProvider services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        return new AzureMonitorExporterOptions
-        {
-            ConnectionString = connectionString,
-            Credential = services.GetRequiredService<TokenCredential>(),
-        };
-    }
-
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    /// <summary>The Functions host's "is the handler up" GET /: not a call worth a span.</summary>
-    private static bool IsReadinessProbe(HttpContext context) =>
-        HttpMethods.IsGet(context.Request.Method) && context.Request.Path.Value is null or "/";
 }

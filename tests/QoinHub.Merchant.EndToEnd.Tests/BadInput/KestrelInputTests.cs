@@ -11,17 +11,13 @@ namespace QoinHub.Merchant.EndToEnd.Tests.BadInput;
 public sealed class KestrelInputTests
 {
     [Theory]
-    [InlineData("2147483648", AppBuild.Jit)]
-    [InlineData("9223372036854775807", AppBuild.Jit)]
-    [InlineData("30000001", AppBuild.Jit)]
-    [InlineData("40000", AppBuild.Jit)]
-    [InlineData("2147483648", AppBuild.NativeAot)]
-    [InlineData("9223372036854775807", AppBuild.NativeAot)]
-    [InlineData("30000001", AppBuild.NativeAot)]
-    [InlineData("40000", AppBuild.NativeAot)]
-    public async Task Declared_length_over_the_limit_with_a_tiny_body_is_a_4xx(string contentLength, AppBuild build)
+    [InlineData("2147483648")]
+    [InlineData("9223372036854775807")]
+    [InlineData("30000001")]
+    [InlineData("40000")]
+    public async Task Declared_length_over_the_limit_with_a_tiny_body_is_a_4xx(string contentLength)
     {
-        using var run = await LocalRun.StartAsync(build);
+        using var run = await LocalRun.StartAsync();
 
         var (status, body) = await SendRawAsync(run.App.BaseUrl, $"Content-Length: {contentLength}\r\n", "{}", trickle: false);
 
@@ -34,18 +30,18 @@ public sealed class KestrelInputTests
         Assert.DoesNotContain("fail:", run.App.Output, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(AppBuild.Jit)]
-    [InlineData(AppBuild.NativeAot)]
-    public async Task Body_trickled_slower_than_the_minimum_rate_is_a_4xx_or_a_closed_connection_and_a_warning(AppBuild build)
+    [Fact]
+    public async Task Body_trickled_slower_than_the_minimum_rate_is_a_4xx_or_a_closed_connection_and_a_warning()
     {
-        using var run = await LocalRun.StartAsync(build);
+        using var run = await LocalRun.StartAsync();
 
         var (status, body) = await SendRawAsync(run.App.BaseUrl, "Content-Length: 200\r\n", new string(' ', 200), trickle: true);
 
         Assert.True(status is 0 or (>= 400 and < 500), $"HTTP {status}: {body}\n--- app\n{run.App.Output}");
-        Assert.DoesNotContain("fail:", run.App.Output, StringComparison.Ordinal);
-        Assert.Contains("did not arrive whole", run.App.Output, StringComparison.Ordinal);
+
+        // The worker's warning reaches the output after the caller's answer, through the host.
+        await run.App.WaitForOutputAsync("did not arrive whole", TimeSpan.FromSeconds(60));
+        Assert.True(!run.App.Output.Contains("fail:", StringComparison.Ordinal), run.App.Output);
     }
 
     /// <summary>Sends a notify request by hand; the status is 0 when the app closed the connection without an answer.</summary>

@@ -4,28 +4,29 @@ using QoinHub.Merchant.Testing;
 namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// The app and simulator assemblies, built (by the project references) in the test's own
-/// configuration, and the app's Native AOT executable, published by the test command
-/// (scripts/publish-aot.sh) before the tests run.
+/// What the end-to-end tests run: the worker published as it is deployed (scripts/publish.sh, run by
+/// the test command before the tests), the project's Functions host and the simulator, built (by
+/// the project references) in the test's own configuration.
 /// </summary>
 internal static class BuildOutput
 {
-    public static string App => Locate("src/Functions", "QoinHub.Merchant.Functions.dll");
-
     public static string Simulator => Locate("tools/QoinHub.Simulator", "QoinHub.Simulator.dll");
 
+    public static string Host => Locate("tools/QoinHub.FunctionsHost", "QoinHub.FunctionsHost.dll");
+
     /// <summary>
-    /// The native executable that the deployment package ships. Missing is a failure, never a skip:
-    /// the shipped build must not go untested because nobody published it.
+    /// The published worker (linux-x64, ReadyToRun) that the deployment package ships. Missing is a
+    /// failure, never a skip: the shipped build must not go untested because nobody published it.
     /// </summary>
-    public static string NativeApp
+    public static string PublishedApp
     {
         get
         {
-            var path = Path.Combine(AzuriteServer.RepositoryRoot, "artifacts", "aot", "QoinHub.Merchant.Functions");
-            return File.Exists(path)
-                ? path
-                : throw new FileNotFoundException($"{path} is missing: publish it with ./scripts/publish-aot.sh (./scripts/test.sh does this before the tests).", path);
+            var directory = Path.Combine(AzuriteServer.RepositoryRoot, "artifacts", "publish");
+            var app = Path.Combine(directory, "QoinHub.Merchant.Functions.dll");
+            return File.Exists(app) && File.Exists(Path.Combine(directory, "functions.metadata"))
+                ? directory
+                : throw new FileNotFoundException($"{app} is missing: publish it with ./scripts/publish.sh (./scripts/test.sh does this before the tests).", app);
         }
     }
 
@@ -37,11 +38,4 @@ internal static class BuildOutput
 
     private static string Metadata(string key) =>
         typeof(BuildOutput).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == key).Value!;
-}
-
-/// <summary>Which build of the app a test runs: the JIT build (<c>dotnet build</c>) or the Native AOT executable that is deployed.</summary>
-public enum AppBuild
-{
-    Jit,
-    NativeAot,
 }

@@ -16,6 +16,8 @@ internal sealed class ChildProcess : IDisposable
 
     private ChildProcess(Process process) => _process = process;
 
+    public int Id => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
@@ -51,11 +53,12 @@ internal sealed class ChildProcess : IDisposable
     public static ChildProcess StartDotnet(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
         Start(DotnetHost, [assembly, .. arguments], environment, workingDirectory ?? Path.GetDirectoryName(assembly)!);
 
-    /// <summary>The app as <paramref name="build"/> makes it: <c>dotnet</c> with the JIT build's assembly, or the native executable itself.</summary>
-    public static ChildProcess StartApp(AppBuild build, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
-        build == AppBuild.NativeAot
-            ? Start(BuildOutput.NativeApp, arguments, environment, Path.GetDirectoryName(BuildOutput.NativeApp)!)
-            : StartDotnet(BuildOutput.App, arguments, environment);
+    /// <summary>
+    /// The app as a merchant's developer runs it without Core Tools: the project's Functions host
+    /// serving the published worker, with <paramref name="arguments"/> for the host (e.g. <c>--port</c>).
+    /// </summary>
+    public static ChildProcess StartApp(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartDotnet(BuildOutput.Host, ["--app", BuildOutput.PublishedApp, .. arguments], environment, BuildOutput.PublishedApp);
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string workingDirectory)
     {

@@ -24,7 +24,7 @@ internal sealed class LocalRun : IDisposable
 
     public string PathInRun(string name) => Path.Combine(Credentials.Root, name);
 
-    public static async Task<LocalRun> StartAsync(AppBuild build = AppBuild.Jit, string tokenLifetime = "00:00:05")
+    public static async Task<LocalRun> StartAsync(string tokenLifetime = "00:00:05")
     {
         var credentials = await DevCredentials.CreateAsync();
         try
@@ -44,7 +44,7 @@ internal sealed class LocalRun : IDisposable
                 // The app's own categories at Debug, so that a leak at any level shows up in its output.
                 ["Logging__LogLevel__QoinHub"] = "Debug",
             };
-            return new LocalRun(credentials, queue, await MerchantApp.StartAsync(settings, build));
+            return new LocalRun(credentials, queue, await MerchantApp.StartAsync(settings));
         }
         catch
         {

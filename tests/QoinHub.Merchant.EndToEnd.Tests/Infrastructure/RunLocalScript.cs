@@ -11,8 +11,8 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 /// <c>tools/</c> and to <c>node_modules/</c>. So its <c>.dev/</c> and <c>.azurite/</c> are its
 /// own and a developer's running instance is never touched. <c>SKIP_BUILD=1</c>: the solution's
 /// Release build, which the tests run on, is what it starts (a build here would rewrite files
-/// the other test projects are using); with <c>AOT=1</c>, the native executable the test command
-/// published (linked as <c>artifacts/aot</c>).
+/// the other test projects are using), and <c>FUNCTIONS_HOST=project</c>: the project's Functions
+/// host, as on a machine without Core Tools, even where they are installed.
 /// </summary>
 internal sealed class RunLocalScript : IDisposable
 {
@@ -71,7 +71,7 @@ internal sealed class RunLocalScript : IDisposable
         }
     }
 
-    public static RunLocalScript Start(IReadOnlyDictionary<string, int> ports, AppBuild build = AppBuild.Jit)
+    public static RunLocalScript Start(IReadOnlyDictionary<string, int> ports)
     {
         var repository = AzuriteServer.RepositoryRoot;
         var built = Path.Combine(repository, "src", "Functions", "bin", "Release", "net10.0", "QoinHub.Merchant.Functions.dll");
@@ -93,15 +93,9 @@ internal sealed class RunLocalScript : IDisposable
             }
         }
 
-        if (build == AppBuild.NativeAot)
-        {
-            Directory.CreateDirectory(Path.Combine(root, "artifacts"));
-            Directory.CreateSymbolicLink(Path.Combine(root, "artifacts", "aot"), Path.GetDirectoryName(BuildOutput.NativeApp)!);
-        }
-
         var environment = ports.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
         environment["SKIP_BUILD"] = "1";
-        environment["AOT"] = build == AppBuild.NativeAot ? "1" : "0";
+        environment["FUNCTIONS_HOST"] = "project";
         return new RunLocalScript(root, ScriptProcess.Start(Path.Combine(root, "scripts", "run-local.sh"), root, [], environment));
     }
 
@@ -149,7 +143,7 @@ internal sealed class RunLocalScript : IDisposable
         try
         {
             // unlink(2) removes a link and leaves what it points to; only then is the rest deleted.
-            foreach (var link in Linked.Append(Path.Combine("artifacts", "aot")).Select(name => Path.Combine(Root, name)))
+            foreach (var link in Linked.Select(name => Path.Combine(Root, name)))
             {
                 File.Delete(link);
             }

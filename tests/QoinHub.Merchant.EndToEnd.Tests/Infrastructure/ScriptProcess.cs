@@ -84,9 +84,39 @@ internal sealed class ScriptProcess : IDisposable
     }
 
     /// <summary>Processes still alive in the script's process group (Linux: read from /proc).</summary>
-    public IReadOnlyList<string> ProcessesLeft()
+    public IReadOnlyList<string> ProcessesLeft() => [.. Alive(GroupField).Select(process => $"{process.Pid} {process.Command}")];
+
+    /// <summary>
+    /// Processes still alive in the script's session (setsid made it the leader): what it started in
+    /// process groups of their own as well, as the measurement scripts do for the host and Azurite.
+    /// </summary>
+    public IReadOnlyList<string> ProcessesLeftInSession() => [.. Alive(SessionField).Select(process => $"{process.Pid} {process.Command}")];
+
+    /// <summary>Kills every process of the script's session.</summary>
+    public void KillSession()
     {
-        var left = new List<string>();
+        foreach (var (pid, _) in Alive(SessionField))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone meanwhile.
+            }
+        }
+    }
+
+    // Fields of /proc/<pid>/stat after "pid (command) ": state, ppid, pgrp, session, ...
+    private const int GroupField = 2;
+    private const int SessionField = 3;
+
+    /// <summary>The live (not zombie) processes whose <paramref name="field"/> of /proc/pid/stat is the script's id.</summary>
+    private IEnumerable<(int Pid, string Command)> Alive(int field)
+    {
+        var id = ProcessGroup.ToString(CultureInfo.InvariantCulture);
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
@@ -104,15 +134,13 @@ internal sealed class ScriptProcess : IDisposable
                 continue; // Ended meanwhile, or not ours to read.
             }
 
-            // "pid (command) state ppid pgrp ...": the command may hold spaces and parentheses.
+            // "pid (command) state ppid pgrp session ...": the command may hold spaces and parentheses.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] != "Z" && fields[2] == ProcessGroup.ToString(CultureInfo.InvariantCulture))
+            if (fields[0] != "Z" && fields[field] == id)
             {
-                left.Add($"{pid} {stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')]}");
+                yield return (pid, stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')]);
             }
         }
-
-        return left;
     }
 
     /// <summary>Sends SIGTERM to the script alone (not its group): what it started must go with it.</summary>

@@ -18,7 +18,7 @@ public sealed class LayerTests
     private static readonly Assembly Protocol = typeof(SnapRequest).Assembly;
     private static readonly Assembly Merchant = typeof(SnapHandler).Assembly;
     private static readonly Assembly Adapters = typeof(AzureAdaptersServiceCollectionExtensions).Assembly;
-    private static readonly Assembly Host = typeof(FunctionRoutes).Assembly;
+    private static readonly Assembly Host = typeof(MerchantWorker).Assembly;
 
     public static TheoryData<string, string[]> ForbiddenReferences => new()
     {

@@ -110,9 +110,8 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Hung_queue_makes_health_answer_503_within_the_timeout_instead_of_hanging()
     {
-        await using var app = new ProxiedStorageAppFactory();
-        using var timed = app.WithWebHostBuilder(builder => builder.UseSetting("Health:Timeout", "00:00:01"));
-        using var http = timed.CreateClient();
+        await using var app = new ProxiedStorageAppFactory([new("Health:Timeout", "00:00:01")]);
+        using var http = app.CreateClient();
 
         app.Queues.IsBlackHole = true;
         var clock = Stopwatch.StartNew();

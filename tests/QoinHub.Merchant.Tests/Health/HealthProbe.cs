@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using QoinHub.Merchant.Functions;
 
 namespace QoinHub.Merchant.Tests.Health;
 
@@ -9,7 +8,7 @@ internal sealed record HealthProbe(HttpStatusCode Status, string Body, JsonEleme
 {
     public static async Task<HealthProbe> GetAsync(HttpClient http)
     {
-        using var response = await http.GetAsync(new Uri(FunctionRoutes.Health.Path, UriKind.Relative));
+        using var response = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());

@@ -1,105 +1,113 @@
+using System.Reflection;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using QoinHub.Merchant.Functions;
+using QoinHub.FunctionsHost.Timers;
 using QoinHub.Merchant.Testing;
+using QoinHub.Merchant.Tests.Http;
 
 namespace QoinHub.Merchant.Tests.Hosting;
 
-/// <summary>The function metadata beside host.json and the routes in code are one and the same list.</summary>
+/// <summary>
+/// The function metadata the Worker SDK generates from the function classes (functions.metadata
+/// in the build output), the standard host.json, and what the Functions host loads from the worker.
+/// </summary>
 public sealed class FunctionMetadataTests
 {
     private static readonly string Root = AzuriteServer.RepositoryRoot;
 
-    private static Dictionary<string, JsonElement> FunctionJsonFiles() =>
-        Directory.EnumerateDirectories(Root)
-            .Where(directory => File.Exists(Path.Combine(directory, "function.json")))
-            .ToDictionary(
-                directory => Path.GetFileName(directory),
-                directory => JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "function.json"))).RootElement.Clone(),
-                StringComparer.Ordinal);
+    private static readonly string[] FunctionNames = ["AccessTokenB2B", "Health", "OutboxRelay", "PaymentNotificationDebit", "Retention"];
 
     [Fact]
-    public void Every_route_in_code_has_a_function_json_with_the_same_route_and_nothing_else_exists()
+    public void Generated_metadata_holds_the_five_functions_with_their_triggers_and_nothing_else()
     {
-        var files = FunctionJsonFiles();
-        Assert.Equal(
-            FunctionRoutes.All.Select(route => route.FunctionName).Concat(FunctionRoutes.Timers.Select(timer => timer.FunctionName)).Order(StringComparer.Ordinal),
-            files.Keys.Order(StringComparer.Ordinal));
-        foreach (var route in FunctionRoutes.All)
+        var functions = GeneratedMetadata();
+
+        Assert.Equal(FunctionNames, functions.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, function) in functions)
         {
-            var bindings = files[route.FunctionName].GetProperty("bindings").EnumerateArray().ToList();
-            Assert.Equal(2, bindings.Count);
-            var trigger = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "httpTrigger");
-            Assert.Equal("in", trigger.GetProperty("direction").GetString());
-            Assert.Equal(route.AuthLevel, trigger.GetProperty("authLevel").GetString());
-            Assert.Equal([route.Method], trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()));
-            Assert.Equal(route.Route, trigger.GetProperty("route").GetString());
-            var output = Assert.Single(bindings, binding => binding.GetProperty("type").GetString() == "http");
-            Assert.Equal("out", output.GetProperty("direction").GetString());
+            Assert.Equal("dotnet-isolated", function.GetProperty("language").GetString());
+            Assert.Equal("QoinHub.Merchant.Functions.dll", function.GetProperty("scriptFile").GetString());
+            Assert.Equal($"QoinHub.Merchant.Functions.{name}.RunAsync", function.GetProperty("entryPoint").GetString());
         }
+
+        Assert.Equal("timerTrigger", Trigger(functions, "OutboxRelay").GetProperty("type").GetString());
+        Assert.Equal("timerTrigger", Trigger(functions, "Retention").GetProperty("type").GetString());
     }
 
     [Fact]
     public void SNAP_callbacks_are_anonymous_posts_and_health_is_a_get_behind_a_function_key()
     {
-        var files = FunctionJsonFiles();
+        var functions = GeneratedMetadata();
 
-        // Pinned here, not read from FunctionRoutes: QoinHub cannot send a function key, and the
-        // health report must not be public.
-        Assert.Equal(("anonymous", "post"), Trigger(files, "AccessTokenB2B"));
-        Assert.Equal(("anonymous", "post"), Trigger(files, "PaymentNotificationDebit"));
-        Assert.Equal(("function", "get"), Trigger(files, "Health"));
-        Assert.Equal("health", files["Health"].GetProperty("bindings")[0].GetProperty("route").GetString());
-        Assert.Equal("/api/health", FunctionRoutes.Health.Path);
-
-        static (string?, string?) Trigger(Dictionary<string, JsonElement> files, string function)
+        // Pinned here, not read from the code: QoinHub cannot send a function key, and the health
+        // report must not be public.
+        Assert.Equal(("httpTrigger", "Anonymous", "post", "v1.0/access-token/b2b"), Http(functions, "AccessTokenB2B"));
+        Assert.Equal(("httpTrigger", "Anonymous", "post", "v1.0/debit/notify"), Http(functions, "PaymentNotificationDebit"));
+        Assert.Equal(("httpTrigger", "Function", "get", "health"), Http(functions, "Health"));
+        foreach (var name in new[] { "AccessTokenB2B", "PaymentNotificationDebit", "Health" })
         {
-            var trigger = files[function].GetProperty("bindings").EnumerateArray().Single(binding => binding.GetProperty("type").GetString() == "httpTrigger");
-            return (trigger.GetProperty("authLevel").GetString(), Assert.Single(trigger.GetProperty("methods").EnumerateArray()).GetString());
+            Assert.Contains(functions[name].GetProperty("bindings").EnumerateArray(), binding => binding.GetProperty("type").GetString() == "http" && binding.GetProperty("direction").GetString() == "Out");
+        }
+
+        static (string?, string?, string?, string?) Http(Dictionary<string, JsonElement> functions, string name)
+        {
+            var trigger = Trigger(functions, name);
+            return (trigger.GetProperty("type").GetString(), trigger.GetProperty("authLevel").GetString(), Assert.Single(trigger.GetProperty("methods").EnumerateArray()).GetString(), trigger.GetProperty("route").GetString());
         }
     }
 
     [Fact]
-    public void Every_timer_function_in_code_has_a_function_json_with_its_schedule()
+    public void Timer_schedules_come_from_app_settings_whose_shipped_values_are_valid_schedules()
     {
-        var files = FunctionJsonFiles();
-        foreach (var timer in FunctionRoutes.Timers)
-        {
-            var binding = Assert.Single(files[timer.FunctionName].GetProperty("bindings").EnumerateArray());
-            Assert.Equal("timerTrigger", binding.GetProperty("type").GetString());
-            Assert.Equal("in", binding.GetProperty("direction").GetString());
-            Assert.Equal(timer.Schedule, binding.GetProperty("schedule").GetString());
-            Assert.False(binding.GetProperty("runOnStartup").GetBoolean());
-        }
+        var functions = GeneratedMetadata();
+        Assert.Equal("%OutboxRelaySchedule%", Trigger(functions, "OutboxRelay").GetProperty("schedule").GetString());
+        Assert.Equal("%RetentionSchedule%", Trigger(functions, "Retention").GetProperty("schedule").GetString());
+        Assert.False(Trigger(functions, "OutboxRelay").TryGetProperty("runOnStartup", out var runOnStartup) && runOnStartup.GetBoolean());
+
+        // The values local.settings.sample.json gives func start: every minute, and daily at 19:30 UTC (02:30 in Jakarta).
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+        var relay = CronSchedule.Parse(values.GetProperty("OutboxRelaySchedule").GetString()!);
+        var retention = CronSchedule.Parse(values.GetProperty("RetentionSchedule").GetString()!);
+        var noon = new DateTimeOffset(2026, 12, 4, 12, 0, 30, TimeSpan.Zero);
+        Assert.Equal(noon.AddSeconds(30), relay.NextAfter(noon));
+        Assert.Equal(new DateTimeOffset(2026, 12, 4, 19, 30, 0, TimeSpan.Zero), retention.NextAfter(noon));
     }
 
     [Fact]
-    public void Host_json_declares_a_forwarding_custom_handler_with_the_api_prefix()
+    public void Host_json_is_a_standard_one_with_the_api_route_prefix_and_no_custom_handler()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "host.json")));
-        var handler = host.RootElement.GetProperty("customHandler");
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        // The Native AOT executable itself (docs/decisions/0003-native-aot.md): no `dotnet`, no arguments.
-        Assert.Equal("app/QoinHub.Merchant.Functions", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.Empty(handler.GetProperty("description").GetProperty("arguments").EnumerateArray());
-        Assert.Equal(FunctionRoutes.RoutePrefix, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
+        Assert.False(host.RootElement.TryGetProperty("customHandler", out _));
+        Assert.Equal("api", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
     [Fact]
-    public void Every_mapped_endpoint_is_a_function_route()
+    public async Task The_host_loads_what_the_metadata_says_and_serves_the_HTTP_functions_at_their_routes()
     {
-        using var app = new Http.SnapAppFactory();
-        var sources = app.Services.GetServices<Microsoft.AspNetCore.Routing.EndpointDataSource>();
-        var mapped = sources.SelectMany(source => source.Endpoints)
-            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
-            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
-                .Select(method => $"{method} {endpoint.RoutePattern.RawText!.TrimStart('/')}"))
-            .Where(endpoint => endpoint != "GET ") // the readiness probe the host calls, not a function
-            .Order(StringComparer.Ordinal);
-        Assert.Equal(
-            FunctionRoutes.All.Select(route => $"{route.Method.ToUpperInvariant()} {route.Path.TrimStart('/')}")
-                .Concat(FunctionRoutes.Timers.Select(timer => $"POST {timer.Path.TrimStart('/')}"))
-                .Order(StringComparer.Ordinal),
-            mapped);
+        await using var app = new SnapAppFactory();
+        var metadata = GeneratedMetadata();
+
+        Assert.Equal(FunctionNames, app.Host.Functions.Select(function => function.Name).Order(StringComparer.Ordinal));
+        foreach (var function in app.Host.Functions.Where(function => function.TriggerType == "httpTrigger"))
+        {
+            Assert.Equal(Trigger(metadata, function.Name).GetProperty("route").GetString(), function.Route);
+        }
+
+        Assert.Equal("api", app.Host.RoutePrefix);
+        Assert.StartsWith("http://127.0.0.1:", app.Host.WorkerCapabilities["HttpUri"], StringComparison.Ordinal);
     }
+
+    /// <summary>functions.metadata as the build of src/Functions wrote it, by function name.</summary>
+    private static Dictionary<string, JsonElement> GeneratedMetadata()
+    {
+        var configuration = typeof(FunctionMetadataTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var path = Path.Combine(Root, "src", "Functions", "bin", configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"{path} is missing: build src/Functions ({configuration}) first.");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateArray().ToDictionary(function => function.GetProperty("name").GetString()!, function => function.Clone(), StringComparer.Ordinal);
+    }
+
+    private static JsonElement Trigger(Dictionary<string, JsonElement> functions, string name) =>
+        Assert.Single(functions[name].GetProperty("bindings").EnumerateArray(), binding => binding.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
 }

@@ -8,7 +8,7 @@ public sealed class RuntimeSettingsTests
     [Fact]
     public void Idle_thread_pool_threads_do_not_spin_for_work()
     {
-        var path = Path.Combine(Path.GetDirectoryName(typeof(Program).Assembly.Location)!, "QoinHub.Merchant.Functions.runtimeconfig.json");
+        var path = Path.Combine(Path.GetDirectoryName(typeof(QoinHub.Merchant.Functions.MerchantWorker).Assembly.Location)!, "QoinHub.Merchant.Functions.runtimeconfig.json");
         var properties = JsonNode.Parse(File.ReadAllText(path))!["runtimeOptions"]!["configProperties"]!;
 
         Assert.Equal(0, properties["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]?.GetValue<int>());

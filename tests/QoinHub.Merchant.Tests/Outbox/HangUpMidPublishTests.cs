@@ -27,9 +27,7 @@ public sealed class HangUpMidPublishTests : IAsyncLifetime, IDisposable
         // Longer than the broker is held here, so a held send is one send, not a time-out and a retry.
         _app = new LoopbackBrokerAppFactory(_broker, TimeSpan.FromSeconds(30));
 
-        // Kestrel on loopback, not the in-memory server (whose client waits for the handler even
-        // when cancelled): a hang-up is a closed connection, as QoinHub's would be.
-        _app.UseKestrel(0);
+        // The host's front door is Kestrel on loopback: a hang-up is a closed connection, as QoinHub's would be.
         _client = new SnapClient(_app.CreateClient(), _app.Clock);
     }
 

@@ -10,9 +10,11 @@ namespace QoinHub.Merchant.Tests.Outbox;
 internal sealed class ProxiedStorageAppFactory : SnapAppFactory
 {
     private readonly string _routed;
+    private readonly IEnumerable<KeyValuePair<string, string?>> _settings;
 
-    public ProxiedStorageAppFactory()
+    public ProxiedStorageAppFactory(IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
+        _settings = settings ?? [];
         var azurite = AzuriteServer.Instance.ConnectionString;
         Tables = new TcpOutageProxy(TcpOutageProxy.PortOf(azurite, "TableEndpoint"));
         Queues = new TcpOutageProxy(TcpOutageProxy.PortOf(azurite, "QueueEndpoint"));
@@ -28,6 +30,8 @@ internal sealed class ProxiedStorageAppFactory : SnapAppFactory
     public static string DirectConnectionString => AzuriteServer.Instance.ConnectionString;
 
     public LedgerTable Ledger => new(DirectConnectionString, NotificationTable);
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => _settings;
 
     public override async ValueTask DisposeAsync()
     {

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using QoinHub.Merchant.Functions;
+using QoinHub.Merchant.Tests.Hosting;
 using QoinHub.Merchant.Retention;
 using QoinHub.Merchant.Testing;
 using QoinHub.Merchant.Tests.Http;
@@ -21,12 +19,10 @@ public sealed class RetentionSettingsTests
     [InlineData("Retention:Notifications", "00:00:00")]
     [InlineData("Retention:TokensAfterExpiry", "-00:00:01")]
     [InlineData("Retention:MaxRowsPerRun", "0")]
-    public async Task App_with_a_retention_setting_out_of_range_refuses_to_start_naming_the_setting(string setting, string value)
+    public void App_with_a_retention_setting_out_of_range_refuses_to_start_naming_the_setting(string setting, string value)
     {
-        // The app's own composition on a plain host: WebApplicationFactory reports a host that
-        // fails to start with a race-dependent exception, which would hide the message checked here.
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // The app's own composition and start-up check, as Program.cs runs them.
+        using var host = AppComposition.Build(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = AzuriteServer.Instance.ConnectionString,
             ["LocalQueue:Name"] = "retention-settings",
@@ -35,10 +31,8 @@ public sealed class RetentionSettingsTests
             ["Partners:0:ClientSecrets:0"] = Fixtures.Vectors.ClientSecret,
             [setting] = value,
         });
-        builder.Services.AddMerchantCallbacksOnAzure(builder.Configuration);
-        using var host = builder.Build();
 
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var refused = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(setting, refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(value, refused.Message, StringComparison.Ordinal);

@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
 using Azure.Core;
+using Azure.Monitor.OpenTelemetry.AspNetCore;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,7 +28,7 @@ namespace QoinHub.Merchant.Tests.Telemetry;
 public sealed class TelemetryExporterSelectionTests
 {
     /// <summary>Ingestion on a loopback port nothing listens on: the exporter's sends are refused locally.</summary>
-    private const string LoopbackConnectionString = "InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://127.0.0.1:9/";
+    private const string LoopbackConnectionString = "InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://127.0.0.1:9/;LiveEndpoint=https://127.0.0.1:9/";
 
     static TelemetryExporterSelectionTests()
     {
@@ -101,8 +103,15 @@ public sealed class TelemetryExporterSelectionTests
         Assert.Equal([typeof(AzureMonitorLogExporter)], AppExporters(app.Services.GetRequiredService<LoggerProvider>()));
 
         // The options are the app's one credential, not a credential of the exporter's own making...
-        Assert.Same(credential, TelemetrySetup.AzureMonitorOptions(LoopbackConnectionString, app.Services).Credential);
+        Assert.Same(credential, app.Services.GetRequiredService<IOptionsMonitor<AzureMonitorOptions>>().Get(Options.DefaultName).Credential);
         Assert.Same(app.Services.GetRequiredService<TokenCredential>(), credential);
+
+        // Nothing of a payment's trace or its logs is sampled away: the distro's defaults (5 traces a
+        // second, and logs dropped with their unsampled trace) would lose what an operator looks for.
+        var distro = app.Services.GetRequiredService<IOptionsMonitor<AzureMonitorOptions>>().Get(Options.DefaultName);
+        Assert.Null(distro.TracesPerSecond);
+        Assert.Equal(1.0F, distro.SamplingRatio);
+        Assert.False(distro.EnableTraceBasedLogsSampler);
 
         // ...and the exporter signs in with it to send (to the loopback ingestion endpoint, which refuses).
         tracer.ForceFlush(10_000);
@@ -169,7 +178,7 @@ public sealed class TelemetryExporterSelectionTests
 
         void Visit(object node, int depth)
         {
-            if (depth > 10 || !seen.Add(node))
+            if (depth > 20 || !seen.Add(node))
             {
                 return;
             }
@@ -194,7 +203,10 @@ public sealed class TelemetryExporterSelectionTests
                 return;
             }
 
-            if (type.Namespace?.StartsWith("OpenTelemetry", StringComparison.Ordinal) != true)
+            // The Azure Monitor distro's own side pipelines (Live Metrics, and the standard metrics it
+            // derives from spans and exports itself) are not where the app's signals are exported.
+            if ((type.Namespace?.StartsWith("OpenTelemetry", StringComparison.Ordinal) != true && type.Namespace?.StartsWith("Azure.Monitor.OpenTelemetry", StringComparison.Ordinal) != true)
+                || type.Name.Contains("LiveMetrics", StringComparison.Ordinal) || type.Name.StartsWith("StandardMetrics", StringComparison.Ordinal))
             {
                 return;
             }

@@ -114,9 +114,12 @@ public sealed class TelemetrySecrecyTests : IDisposable
         Assert.Contains(metrics, metric => metric.Name == "qoinhub.snap.calls");
         Assert.All(["/v1/traces", "/v1/metrics", "/v1/logs"], signal => Assert.Contains(exports, export => export.Path == signal && export.Body.Length > 0));
 
-        // The query string was exported, with its value redacted.
+        // The call with a query string has its span; the forwarded request's URL is not an attribute
+        // of it (the worker records no ASP.NET Core span), so the query's value is caught below if
+        // it leaks anywhere. TelemetryRedactionTests pins the redaction of URL attributes that do go out.
         var queried = (await app.TraceAsync(traces[2].TraceId, SpanQueries.HasServerSpan)).Server();
-        Assert.Equal("?session=Redacted", queried.GetTagItem("url.query"));
+        Assert.Equal("2005600", queried.GetTagItem(Merchant.Telemetry.MerchantTelemetry.Attributes.ResponseCode));
+        Assert.Null(queried.GetTagItem("url.query"));
 
         var exported = new StringBuilder();
         foreach (var span in spans)

@@ -19,11 +19,16 @@ internal sealed record CallerTrace(ActivityTraceId TraceId, ActivitySpanId SpanI
 
 internal static class SpanQueries
 {
-    public const string AspNetCore = "Microsoft.AspNetCore";
+    /// <summary>The isolated worker's activity source: one span per function invocation.</summary>
+    public const string FunctionsWorker = "Microsoft.Azure.Functions.Worker";
 
     /// <summary>
-    /// The app's server span. Other servers of the test process (the loopback broker, the OTLP
-    /// collector) make server spans too, which the app's listener also sees: those are not under <c>/api/</c>.
+    /// The span of one SNAP call: the worker's span of the function invocation
+    /// (<c>function PaymentNotificationDebit</c>), parented on the trace context the host passes,
+    /// which is the caller's <c>traceparent</c>. The forwarded request's ASP.NET Core span is not
+    /// recorded, so this is the only span of the call in the app. Other servers of the test process
+    /// (the loopback broker, the OTLP collector) make spans too, which the app's listener also sees:
+    /// those are not a SNAP function's.
     /// </summary>
     public static Activity Server(this IEnumerable<Activity> spans) =>
         Assert.Single(spans, IsAppServerSpan);
@@ -33,10 +38,9 @@ internal static class SpanQueries
 
     public static object? Tag(this Activity span, string name) => span.GetTagItem(name);
 
-    /// <summary>Whether <paramref name="spans"/> hold a server span that has ended, for <see cref="TelemetryAppFactory.TraceAsync"/>.</summary>
+    /// <summary>Whether <paramref name="spans"/> hold a SNAP call's span that has ended, for <see cref="TelemetryAppFactory.TraceAsync"/>.</summary>
     public static bool HasServerSpan(List<Activity> spans) => spans.Any(IsAppServerSpan);
 
     private static bool IsAppServerSpan(Activity span) =>
-        span.Kind == ActivityKind.Server && span.Source.Name == AspNetCore
-        && span.GetTagItem("url.path") is string path && path.StartsWith("/api/", StringComparison.Ordinal);
+        span.Source.Name == FunctionsWorker && span.GetTagItem("faas.name") is "AccessTokenB2B" or "PaymentNotificationDebit";
 }

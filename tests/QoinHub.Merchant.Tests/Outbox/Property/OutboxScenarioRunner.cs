@@ -77,7 +77,7 @@ internal sealed class OutboxScenarioRunner
         using var lazyTable = new LazyTable(tableClient);
         var ledger = new ObservedLedger(new TableNotificationLedger(lazyTable));
         var publisher = new FaultyPublisher(_publisher, AttemptTimeout, PublishAttempts);
-        var options = new FixedOptions(new OutboxOptions { ClaimLease = Timing.ClaimLease, RelayAfter = Timing.RelayAfter, RelayInterval = TimeSpan.Zero });
+        var options = new FixedOptions(new OutboxOptions { ClaimLease = Timing.ClaimLease, RelayAfter = Timing.RelayAfter });
         var delivery = new NotificationDelivery(ledger, publisher, options, _clock, NullLogger<NotificationDelivery>.Instance);
         var relay = new OutboxRelay(ledger, delivery, options, _clock, NullLogger<OutboxRelay>.Instance);
         var firstRequest = _broker.Requests.Count;
