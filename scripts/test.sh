@@ -38,6 +38,21 @@ for trx in "$results"/*.trx; do
   t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+# Name the failed tests (with the first lines of their message) last, where a CI log's tail shows them.
+if [ "$failed" -gt 0 ]; then
+  echo
+  echo "Failed tests:"
+  python3 - "$results" <<'PY' || grep -ho 'testName="[^"]*"[^>]*outcome="Failed"' "$results"/*.trx || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in glob.glob(sys.argv[1] + "/*.trx"):
+    for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        print("  " + r.get("testName"))
+        message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        for line in (message.text or "").splitlines()[:6] if message is not None else []:
+            print("      " + line[:300])
+PY
+fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
