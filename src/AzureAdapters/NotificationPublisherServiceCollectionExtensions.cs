@@ -14,12 +14,11 @@ public static class NotificationPublisherServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the <see cref="INotificationPublisher"/> that the configuration asks for: the Service
-    /// Bus queue when <c>ServiceBus:FullyQualifiedNamespace</c> (managed identity) or
-    /// <c>ServiceBus:ConnectionString</c> (SAS) is set, with <c>ServiceBus:QueueName</c>; otherwise the
-    /// storage queue <c>LocalQueue:Name</c> on the storage account, reached as
-    /// <see cref="StorageOptions.Queues"/> says. Managed identity uses the registered <see cref="TokenCredential"/>.
-    /// <c>ServiceBus:Endpoint</c>, when set, is where Service Bus requests go instead of
-    /// <c>https://{namespace}/</c> (a private endpoint's name, a local stand-in); plain http only to a loopback address.
+    /// Bus queue when <c>ServiceBus:FullyQualifiedNamespace</c> (managed identity, the registered
+    /// <see cref="TokenCredential"/>) or <c>ServiceBus:ConnectionString</c> (local runs and tests) is
+    /// set, with <c>ServiceBus:QueueName</c>; otherwise the storage queue <c>LocalQueue:Name</c> on the
+    /// storage account, reached as <see cref="StorageOptions.Queues"/> says. <c>ServiceBus:TryTimeout</c>,
+    /// <c>ServiceBus:MaxRetries</c> and <c>ServiceBus:PublishTimeout</c> override the publish limits.
     /// The publisher is registered as its own type too, and as the health check of the publish target,
     /// so the check goes exactly where the messages go.
     /// </summary>
@@ -38,20 +37,20 @@ public static class NotificationPublisherServiceCollectionExtensions
             FullyQualifiedNamespace = NullIfBlank(serviceBus["FullyQualifiedNamespace"]),
             ConnectionString = NullIfBlank(serviceBus["ConnectionString"]),
             QueueName = NullIfBlank(serviceBus["QueueName"]),
-            Endpoint = ServiceBusEndpoint(NullIfBlank(serviceBus["Endpoint"])),
         };
 
         if (serviceBusOptions.FullyQualifiedNamespace is not null || serviceBusOptions.ConnectionString is not null)
         {
-            // Fail at startup, not at the first notification.
+            ReadLimits(serviceBus, serviceBusOptions);
+
+            // Fail at start-up, not at the first notification.
             var target = ServiceBusTarget.From(serviceBusOptions);
-            services.AddSingleton(provider => new ServiceBusRestPublisher(
+            services.AddSingleton(provider => new ServiceBusPublisher(
                 serviceBusOptions,
-                target.SharedAccessKey is null ? provider.GetRequiredService<TokenCredential>() : null,
-                provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILogger<ServiceBusRestPublisher>>()));
-            services.AddSingleton<INotificationPublisher>(provider => provider.GetRequiredService<ServiceBusRestPublisher>());
-            services.AddSingleton<IDependencyCheck>(provider => provider.GetRequiredService<ServiceBusRestPublisher>());
+                target.ConnectionString is null ? provider.GetRequiredService<TokenCredential>() : null,
+                provider.GetRequiredService<ILogger<ServiceBusPublisher>>()));
+            services.AddSingleton<INotificationPublisher>(provider => provider.GetRequiredService<ServiceBusPublisher>());
+            services.AddSingleton<IDependencyCheck>(provider => provider.GetRequiredService<ServiceBusPublisher>());
             return services;
         }
 
@@ -77,22 +76,29 @@ public static class NotificationPublisherServiceCollectionExtensions
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    /// <summary>The base address of Service Bus requests (the queue's path is added to it), or null for <c>https://{namespace}/</c>.</summary>
-    private static Uri? ServiceBusEndpoint(string? value)
+    /// <summary>The publish limits, when set; each must leave one publish inside the time QoinHub waits.</summary>
+    private static void ReadLimits(IConfigurationSection serviceBus, ServiceBusPublisherOptions options)
     {
-        if (value is null)
+        options.TryTimeout = Duration(serviceBus, "TryTimeout", options.TryTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
+        options.PublishTimeout = Duration(serviceBus, "PublishTimeout", options.PublishTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60));
+        if (NullIfBlank(serviceBus["MaxRetries"]) is { } retries)
         {
-            return null;
+            options.MaxRetries = int.TryParse(retries, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= 10
+                ? value
+                : throw new InvalidOperationException($"ServiceBus:MaxRetries must be a whole number from 0 to 10, not '{retries}'.");
+        }
+    }
+
+    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, TimeSpan minimum, TimeSpan maximum)
+    {
+        if (NullIfBlank(section[key]) is not { } text)
+        {
+            return fallback;
         }
 
-        if (!Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri)
-            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
-            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
-        {
-            throw new InvalidOperationException("ServiceBus:Endpoint must be an absolute https:// URI without query (plain http:// only to a loopback address).");
-        }
-
-        return uri;
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
+            ? value
+            : throw new InvalidOperationException($"ServiceBus:{key} must be a time span (hh:mm:ss) from {minimum} to {maximum}, not '{text}'.");
     }
 
     /// <summary>Lets the startup check build a client without resolving the real credential; it is never asked for a token.</summary>

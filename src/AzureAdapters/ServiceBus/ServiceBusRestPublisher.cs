@@ -49,7 +49,7 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher, ID
     /// <param name="credential">Used when <paramref name="options"/> has no connection string; required then.</param>
     /// <exception cref="InvalidOperationException">The options do not say where to send or how to authenticate.</exception>
     public ServiceBusRestPublisher(
-        ServiceBusPublisherOptions options,
+        RestPublisherOptions options,
         TokenCredential? credential,
         TimeProvider timeProvider,
         ILogger<ServiceBusRestPublisher> logger)
@@ -60,7 +60,7 @@ public sealed partial class ServiceBusRestPublisher : INotificationPublisher, ID
 
         _timeProvider = timeProvider;
         _logger = logger;
-        var target = ServiceBusTarget.From(options);
+        var target = RestServiceBusTarget.From(options);
         _queueName = target.QueueName;
 
         HttpPipelinePolicy authentication;

@@ -7,6 +7,7 @@ using QoinHub.Merchant.EndToEnd.Tests.Durability;
 using QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Testing;
+using QoinHub.Merchant.Testing.ServiceBus;
 
 namespace QoinHub.Merchant.EndToEnd.Tests.AzurePaths;
 
@@ -76,11 +77,11 @@ public sealed class AzureSdkPathsTests
     }
 
     [Fact]
-    public async Task Notifications_reach_a_service_bus_queue_over_rest_once_each()
+    public async Task Notifications_reach_a_service_bus_queue_over_amqp_once_each()
     {
         const string QueueName = "payment-notifications";
         using var credentials = await DevCredentials.CreateAsync();
-        await using var broker = await DeduplicatingBroker.StartAsync(QueueName);
+        await using var broker = ServiceBusStandIn.Start(null, QueueName);
         var suffix = Guid.NewGuid().ToString("N")[..12];
         var ledger = new LedgerRows("sbledger" + suffix);
         var settings = new Dictionary<string, string>(credentials.AppSettings, StringComparer.Ordinal)
@@ -88,9 +89,8 @@ public sealed class AzureSdkPathsTests
             ["Storage__ConnectionString"] = AzuriteServer.Instance.ConnectionString,
             ["Storage__TokenTable"] = "sbtokens" + suffix,
             ["Storage__NotificationTable"] = ledger.TableName,
-            ["ServiceBus__ConnectionString"] = "Endpoint=sb://qoinhub-e2e.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=ZTJlLXRlc3Qta2V5LW5vdC1hLXNlY3JldC1hdC1hbGwtMDA=",
+            ["ServiceBus__ConnectionString"] = broker.ConnectionString,
             ["ServiceBus__QueueName"] = QueueName,
-            ["ServiceBus__Endpoint"] = $"http://127.0.0.1:{broker.Port}/",
         };
 
         using var app = await MerchantApp.StartAsync(settings);
@@ -101,13 +101,16 @@ public sealed class AzureSdkPathsTests
         Assert.Equal(200, await caller.NotifyAsync(token, "2025070600000201", SignedCaller.NotificationBody("T-sb-1"), CancellationToken.None));
 
         List<string> expected = [NotificationEnvelope.MessageIdFor(caller.ClientId, "T-sb-1", "00"), NotificationEnvelope.MessageIdFor(caller.ClientId, "T-sb-2", "00")];
-        Assert.Equal(expected, broker.Queue.Select(message => message.MessageId));
-        Assert.Equal((2, 0), (broker.Sends, broker.Unauthenticated));
-        foreach (var message in broker.Queue)
+        var queue = broker.Queue(QueueName);
+        Assert.Equal(expected, queue.Active.Select(message => message.MessageId));
+        Assert.Equal(2, broker.Sends.Count);
+        Assert.Equal(0, broker.UnauthorizedAttaches);
+        Assert.All(broker.TokenRequests, request => Assert.Equal(200, request.StatusCode));
+        foreach (var message in queue.Active)
         {
             using var envelope = JsonDocument.Parse(message.Body);
             Assert.Equal(message.MessageId, envelope.RootElement.GetProperty("messageId").GetString());
-            Assert.Equal("Published", await ledger.StateAsync(message.MessageId));
+            Assert.Equal("Published", await ledger.StateAsync(message.MessageId!));
         }
 
         Assert.DoesNotContain("fail:", app.Output, StringComparison.Ordinal);

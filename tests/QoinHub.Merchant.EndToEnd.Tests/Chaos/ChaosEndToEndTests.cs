@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 using QoinHub.Merchant.Testing;
+using QoinHub.Merchant.Testing.ServiceBus;
 using Xunit.Abstractions;
 
 namespace QoinHub.Merchant.EndToEnd.Tests.Chaos;
@@ -12,12 +13,15 @@ namespace QoinHub.Merchant.EndToEnd.Tests.Chaos;
 /// <summary>
 /// The app as a process (standalone, so it runs the outbox relay itself: relay after 5 s, every
 /// 2 s, 10 s claims) under the simulator's load for a minute at concurrency 8, while its storage
-/// (tables) and its queue (the Storage queue, or a Service Bus stand-in with duplicate detection)
-/// are taken down and brought back at random through loopback TCP proxies. QoinHub's side retries a
+/// (tables) and its queue (the Storage queue, or the AMQP Service Bus stand-in with duplicate
+/// detection, reached through the Azure.Messaging.ServiceBus SDK) are taken down and brought back
+/// at random through loopback TCP proxies, or the broker answers server-busy, internal errors, or
+/// accepts messages and drops the connection before the sender hears so. QoinHub's side retries a
 /// 5xx with the same X-EXTERNAL-ID a random 0-3 times, so some failures are never retried. Once
 /// everything is back and the relay has drained the ledger: every notification answered 2xx, and
 /// every one the ledger recorded (including those answered 5xx and never retried), is on the queue;
-/// nothing else is; Service Bus got each message id once, the Storage queue at least once.
+/// nothing else is; the Service Bus queue holds each message id once (the report says how many
+/// duplicates a queue without duplicate detection would have held), the Storage queue at least once.
 /// <c>CHAOS_SEED</c> repeats a run's outage schedule and retry draws; <c>CHAOS_DURATION</c> (seconds) changes its length.
 /// </summary>
 public sealed partial class ChaosEndToEndTests(ITestOutputHelper output)
@@ -46,7 +50,13 @@ public sealed partial class ChaosEndToEndTests(ITestOutputHelper output)
         var azurite = AzuriteServer.Instance.ConnectionString;
         await using var tables = new TcpOutageProxy(TcpOutageProxy.PortOf(azurite, "TableEndpoint"));
         await using var queues = new TcpOutageProxy(TcpOutageProxy.PortOf(azurite, "QueueEndpoint"));
-        await using var broker = queue == Outlet.ServiceBus ? await DeduplicatingBroker.StartAsync(ServiceBusQueue) : null;
+        await using var broker = queue == Outlet.ServiceBus ? ServiceBusStandIn.Start(null, ServiceBusQueue) : null;
+        if (broker is not null)
+        {
+            // As the template configures the queue: duplicate detection over the whole run (a day in Azure).
+            broker.DuplicateDetectionWindow = TimeSpan.FromHours(1);
+        }
+
         await using var brokerLine = broker is null ? null : new TcpOutageProxy(broker.Port);
         using var credentials = await DevCredentials.CreateAsync();
 
@@ -64,9 +74,8 @@ public sealed partial class ChaosEndToEndTests(ITestOutputHelper output)
         };
         if (brokerLine is not null)
         {
-            settings["ServiceBus__ConnectionString"] = "Endpoint=sb://qoinhub-chaos.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=Y2hhb3MtdGVzdC1rZXktbm90LWEtc2VjcmV0LWF0LWFsbA==";
+            settings["ServiceBus__ConnectionString"] = broker!.ConnectionStringThrough(brokerLine.Port);
             settings["ServiceBus__QueueName"] = ServiceBusQueue;
-            settings["ServiceBus__Endpoint"] = $"http://127.0.0.1:{brokerLine.Port}/";
         }
 
         using var app = await MerchantApp.StartAsync(settings);
@@ -76,16 +85,22 @@ public sealed partial class ChaosEndToEndTests(ITestOutputHelper output)
             ? new OutageTarget("queue", ["queue unreachable"], _ => queues.IsUp = false, () => queues.IsUp = true)
             : new OutageTarget(
                 "broker",
-                ["broker unreachable", "broker refusing (503)", "broker losing answers"],
+                ["broker unreachable", "broker server-busy", "broker internal errors", "broker losing answers"],
                 way =>
                 {
-                    // Unreachable, refusing every send, or accepting them and losing the answers.
+                    // Unreachable; rejecting every send; or enqueuing them and dropping the connection before the answer.
                     brokerLine!.IsUp = way != 0;
-                    broker.Mode = way switch { 1 => BrokerMode.Failing, 2 => BrokerMode.LosingAnswers, _ => BrokerMode.Healthy };
+                    broker.EveryDelivery = way switch
+                    {
+                        1 => StandInFault.ServerBusy,
+                        2 => StandInFault.InternalError,
+                        3 => StandInFault.AcceptThenDrop,
+                        _ => null,
+                    };
                 },
                 () =>
                 {
-                    broker.Mode = BrokerMode.Healthy;
+                    broker.EveryDelivery = null;
                     brokerLine!.IsUp = true;
                 }));
         var schedule = new OutageSchedule(seed, targets);
@@ -127,33 +142,32 @@ public sealed partial class ChaosEndToEndTests(ITestOutputHelper output)
         var records = await ledger.RecordsAsync();
         List<QueuedMessage> messages = broker is null
             ? [.. (await QueueContents.ReadAsync(queueName)).Select(QueuedMessage.From)]
-            : [.. broker.Queue.Select(message => QueuedMessage.From(message.Body))];
+            : [.. broker.Queue(ServiceBusQueue).Enqueued.Select(message => QueuedMessage.From(message.Body))];
 
         var figures = new ChaosFigures(sent, records, messages, RelayPublished().Count(app.Output));
         var summary = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Chaos run ({queue}, seed {seed}): load {loadTime.TotalSeconds:0} s, drained in {drainTime.TotalSeconds:0.0} s; {schedule.Describe()}")
             .AppendLine(figures.Describe());
-        if (broker is not null)
+        var brokerFigures = broker is null ? null : BrokerFigures.Of(broker, ServiceBusQueue);
+        if (brokerFigures is not null)
         {
-            summary.AppendLine(CultureInfo.InvariantCulture,
-                $"broker: {broker.Sends} sends, {broker.Accepted} accepted (a queue without duplicate detection would hold these), {broker.Queue.Count} enqueued, " +
-                $"{broker.DuplicatesDropped} duplicates dropped by duplicate detection, {broker.Refused} refused (503), {broker.AnswersLost} answers lost");
+            summary.AppendLine(brokerFigures.Describe());
         }
 
         Report(summary.ToString().TrimEnd());
 
         var broken = figures.Broken(pending);
         Assert.True(schedule.OutagesOf("tables") > 0 && figures.FailedAnswers > 0, "The outages did nothing: no dependency went down or no request failed.");
-        if (broker is not null)
+        if (brokerFigures is not null)
         {
-            if (broker.Queue.Select(message => message.MessageId).Distinct(StringComparer.Ordinal).Count() != broker.Queue.Count)
+            if (brokerFigures.DuplicatesAfterDetection > 0)
             {
-                broken.Add("the broker enqueued a message id twice");
+                broken.Add($"the queue holds {brokerFigures.DuplicatesAfterDetection} message ids twice despite duplicate detection");
             }
 
-            if (broker.Unauthenticated > 0)
+            if (broker!.UnauthorizedAttaches > 0 || broker.TokenRequests.Any(request => request.StatusCode != 200))
             {
-                broken.Add($"{broker.Unauthenticated} sends came without a SAS token");
+                broken.Add($"{broker.UnauthorizedAttaches} links attached without an accepted token");
             }
         }
 

@@ -77,6 +77,13 @@ public sealed class ServiceBusStandIn : IAsyncDisposable
         ? throw new InvalidOperationException("A broker with TLS is reached with a token credential and CustomEndpointAddress, not a connection string.")
         : $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName={SharedAccessKeyName};SharedAccessKey={SharedAccessKey};UseDevelopmentEmulator=true";
 
+    /// <summary>
+    /// <see cref="ConnectionString"/> with another port: the way to reach this broker through a
+    /// <see cref="TcpOutageProxy"/> listening on <paramref name="port"/>.
+    /// </summary>
+    public string ConnectionStringThrough(int port) =>
+        ConnectionString.Replace($"sb://127.0.0.1:{Port};", $"sb://127.0.0.1:{port};", StringComparison.Ordinal);
+
     /// <summary>For <c>ServiceBusClientOptions.CustomEndpointAddress</c>: where the SDK connects instead of the namespace on 5671.</summary>
     public Uri CustomEndpointAddress => new($"sb://127.0.0.1:{Port}");
 
@@ -257,7 +264,7 @@ public sealed class ServiceBusStandIn : IAsyncDisposable
         }
 
         var status = reason is null ? 200 : 401;
-        _tokens.Enqueue(new TokenRequest(type, audience, status, reason));
+        _tokens.Enqueue(new TokenRequest(type, audience, status, reason) { Token = token });
         if (reason is null && audience is not null)
         {
             GrantsOf(connection).Grant(EntityPathOf(audience));

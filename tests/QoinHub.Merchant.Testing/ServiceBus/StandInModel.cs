@@ -57,7 +57,13 @@ public sealed record StandInSend(string Queue, StandInMessage Message, SendOutco
 /// <param name="Type"><c>servicebus.windows.net:sastoken</c> or <c>jwt</c>.</param>
 /// <param name="Audience">The resource the token is for, e.g. <c>amqp://127.0.0.1:5672/payment-notifications</c>.</param>
 /// <param name="StatusCode">What the stand-in answered: 200, or 401 when it refused the token.</param>
-public sealed record TokenRequest(string? Type, string? Audience, int StatusCode, string? Reason);
+public sealed record TokenRequest(string? Type, string? Audience, int StatusCode, string? Reason)
+{
+    /// <summary>The token itself (a SAS token or a bearer token): for tests that check it is never written down.</summary>
+    public string? Token { get; init; }
+
+    public override string ToString() => $"TokenRequest {{ Type = {Type}, Audience = {Audience}, StatusCode = {StatusCode}, Reason = {Reason} }}";
+}
 
 /// <summary>A message's place in a queue, as a receiver would see it.</summary>
 public enum StandInMessageState

@@ -5,14 +5,14 @@ using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using QoinHub.Merchant.Tests.Http;
-using QoinHub.Merchant.Tests.Notifications.Publishing;
 using QoinHub.Merchant.Tests.Outbox;
 using QoinHub.Merchant.Testing;
+using QoinHub.Merchant.Testing.ServiceBus;
 
 namespace QoinHub.Merchant.Tests.Health;
 
 /// <summary>
-/// <c>GET /api/health</c> against real dependencies: Azurite's tables and queue and the loopback
+/// <c>GET /api/health</c> against real dependencies: Azurite's tables and queue and the AMQP
 /// Service Bus stand-in, each behind a <see cref="TcpOutageProxy"/> that takes it down, black-holes it
 /// or brings it back.
 /// </summary>
@@ -58,53 +58,69 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Health_is_200_then_503_naming_Service_Bus_while_the_broker_is_unreachable_then_200_again()
     {
-        await using var broker = await LoopbackServiceBus.StartAsync();
-        await using var proxy = new TcpOutageProxy(broker.BaseAddress.Port);
-        await using var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5), new Uri($"https://127.0.0.1:{proxy.Port}/"));
+        await using var broker = ServiceBusStandIn.Start(null, LoopbackBrokerAppFactory.Queue);
+        await using var proxy = new TcpOutageProxy(broker.Port);
+        await using var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5), proxy.Port);
         using var http = app.CreateClient();
 
         (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
 
-        // One authenticated read of the queue entity, signed as a send is; nothing sent.
-        var read = Assert.Single(broker.Requests);
-        Assert.Equal(("GET", "/" + LoopbackBrokerAppFactory.Queue, "?api-version=2021-05"), (read.Method, read.Path, read.Query));
-        Assert.StartsWith("SharedAccessSignature sr=", read.Header("Authorization"), StringComparison.Ordinal);
+        // A sender link attached with its token accepted; nothing sent.
+        Assert.Contains(broker.TokenRequests, token => token.StatusCode == 200);
+        Assert.Equal(0, broker.UnauthorizedAttaches);
 
         proxy.IsUp = false;
         (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus");
 
         proxy.IsUp = true;
         (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
-        Assert.All(broker.Requests, request => Assert.Equal("GET", request.Method));
+        Assert.Empty(broker.Sends);
     }
 
     [Fact]
-    public async Task Service_Bus_answers_are_read_as_up_only_when_the_queue_is_there_or_the_credentials_were_accepted()
+    public async Task Service_Bus_is_down_while_the_queue_is_missing_or_the_token_is_refused()
     {
-        await using var broker = await LoopbackServiceBus.StartAsync();
+        await using var broker = ServiceBusStandIn.Start(null, LoopbackBrokerAppFactory.Queue);
         await using var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5));
         using var http = app.CreateClient();
-
-        // What Service Bus answers an identity that may send but not read entities (the deployed role).
-        broker.Script(Reply.WithBody(401, "<Error><Code>401</Code><Detail>Unauthorized access. 'Manage,EntityRead' claim(s) are required to perform this operation. TrackingId:1</Detail></Error>"));
-        var sendOnly = (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
-        Assert.Contains("may send", sendOnly.NoteOf("serviceBus"), StringComparison.Ordinal);
-
-        broker.Script(Reply.WithBody(401, "<Error><Code>401</Code><Detail>InvalidSignature: The token has an invalid signature. TrackingId:2</Detail></Error>"));
-        Assert.Equal("HTTP 401", (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"));
-
-        // A read of a missing entity: 200 with an empty feed.
-        broker.Script(Reply.WithBody(200, "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title type=\"text\">Queues</title></feed>"));
-        Assert.Contains("does not exist", (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"), StringComparison.Ordinal);
-
-        // Tried once: a retry would hide what the check is asked to tell.
-        var before = broker.Requests.Count;
-        broker.Script(Reply.Status(503), Reply.Status(503));
-        Assert.Equal("HTTP 503", (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"));
-        Assert.Equal(before + 1, broker.Requests.Count);
-
-        (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus");
         (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
+
+        broker.DeleteQueue(LoopbackBrokerAppFactory.Queue);
+        Assert.Contains(
+            "MessagingEntityNotFound",
+            (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"),
+            StringComparison.Ordinal);
+
+        broker.CreateQueue(LoopbackBrokerAppFactory.Queue);
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
+
+        broker.RefuseTokens = true;
+        Assert.Contains(
+            "unauthorized",
+            (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").ReasonOf("serviceBus"),
+            StringComparison.Ordinal);
+
+        broker.RefuseTokens = false;
+        (await HealthProbe.GetAsync(http)).AssertHealthy("tables", "serviceBus");
+        Assert.Empty(broker.Sends);
+    }
+
+    [Fact]
+    public async Task Black_holed_broker_makes_health_answer_503_within_the_timeout_instead_of_hanging()
+    {
+        await using var broker = ServiceBusStandIn.Start(null, LoopbackBrokerAppFactory.Queue);
+        await using var proxy = new TcpOutageProxy(broker.Port) { IsBlackHole = true };
+        await using var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5), proxy.Port, [new("Health:Timeout", "00:00:01")]);
+        using var http = app.CreateClient();
+
+        var hung = (await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus");
+
+        Assert.Equal("no answer within 1000 ms", hung.ReasonOf("serviceBus"));
+        Assert.InRange(hung.Dependency("serviceBus").GetProperty("latencyMs").GetInt64(), 900, 10_000);
+
+        // Once the broker answers again, a later check finds it (the connection cut when the black hole ends).
+        proxy.IsBlackHole = false;
+        await HealthProbe.EventuallyHealthyAsync(http, TimeSpan.FromSeconds(60), "tables", "serviceBus");
     }
 
     [Fact]
@@ -131,7 +147,7 @@ public sealed class HealthEndpointTests
     {
         string[] secrets =
         [
-            AzuriteServer.AccountKey, "AccountKey", "SharedAccessKey", "c2VuZC1rZXktZm9yLWxvb3BiYWNrLXRlc3RzLW9ubHk=",
+            AzuriteServer.AccountKey, "AccountKey", "SharedAccessKey",
             "SharedAccessSignature", "sig=", "se=", "skn=",
         ];
         var bodies = new List<string>();
@@ -148,18 +164,19 @@ public sealed class HealthEndpointTests
             secrets = [.. secrets, storage.StorageConnectionString];
         }
 
-        await using (var broker = await LoopbackServiceBus.StartAsync())
-        await using (var proxy = new TcpOutageProxy(broker.BaseAddress.Port))
-        await using (var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5), new Uri($"https://127.0.0.1:{proxy.Port}/")))
+        await using (var broker = ServiceBusStandIn.Start(null, LoopbackBrokerAppFactory.Queue))
+        await using (var proxy = new TcpOutageProxy(broker.Port))
+        await using (var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5), proxy.Port))
         {
             using var http = app.CreateClient();
             bodies.Add((await HealthProbe.GetAsync(http)).Body);
-            broker.Script(Reply.WithBody(401, "<Error><Code>401</Code><Detail>ExpiredToken: SharedAccessSignature sr=x&amp;sig=y&amp;se=1&amp;skn=send</Detail></Error>"));
+            broker.RefuseTokens = true;
             bodies.Add((await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").Body);
+            broker.RefuseTokens = false;
             proxy.IsUp = false;
             bodies.Add((await HealthProbe.GetAsync(http)).AssertUnhealthy("serviceBus").Body);
             logs.AddRange(app.Logs.GetSnapshot().Where(r => r.Category == HealthCategory).Select(r => r.Message + r.Exception));
-            secrets = [.. secrets, LoopbackBrokerAppFactory.ConnectionString];
+            secrets = [.. secrets, app.ServiceBusConnectionString, ServiceBusStandIn.SharedAccessKey];
         }
 
         Assert.Equal(4, logs.Count); // tables and queue, then Service Bus twice

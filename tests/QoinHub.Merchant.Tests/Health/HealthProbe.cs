@@ -16,6 +16,22 @@ internal sealed record HealthProbe(HttpStatusCode Status, string Body, JsonEleme
         return new HealthProbe(response.StatusCode, body, document.RootElement.Clone());
     }
 
+    /// <summary>Asks again until every dependency is up (a dependency that just came back may need a new connection), within <paramref name="bound"/>.</summary>
+    public static async Task<HealthProbe> EventuallyHealthyAsync(HttpClient http, TimeSpan bound, params string[] dependencies)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (true)
+        {
+            var probe = await GetAsync(http);
+            if (probe.Status == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                return probe.AssertHealthy(dependencies);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public string Overall => Report.GetProperty("status").GetString()!;
 
     public IReadOnlyList<string> Names => [.. Report.GetProperty("dependencies").EnumerateObject().Select(p => p.Name)];

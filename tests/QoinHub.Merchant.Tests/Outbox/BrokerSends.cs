@@ -1,18 +1,11 @@
-using System.Text.Json;
-using QoinHub.Merchant.Tests.Notifications.Publishing;
+using QoinHub.Merchant.Testing.ServiceBus;
 
 namespace QoinHub.Merchant.Tests.Outbox;
 
-/// <summary>What the loopback broker was sent, counted the way duplicates would show.</summary>
+/// <summary>What the Service Bus stand-in was sent, counted the way duplicates would show.</summary>
 internal static class BrokerSends
 {
-    /// <summary>The Service Bus message id a send carried (its BrokerProperties header).</summary>
-    public static string MessageIdOf(ReceivedRequest send)
-    {
-        using var properties = JsonDocument.Parse(send.Header("BrokerProperties") ?? "{}");
-        return properties.RootElement.TryGetProperty("MessageId", out var id) ? id.GetString() ?? string.Empty : string.Empty;
-    }
-
-    /// <summary>Sends the broker accepted (answered 201).</summary>
-    public static List<ReceivedRequest> Accepted(LoopbackServiceBus broker) => [.. broker.Requests.Where(send => send.AnsweredWith == 201)];
+    /// <summary>The messages the queue holds because of a send, in arrival order (a duplicate counts twice).</summary>
+    public static List<StandInMessage> Enqueued(ServiceBusStandIn broker) =>
+        [.. broker.Sends.Where(send => send.Enqueued).Select(send => send.Message)];
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Tests.Http;
-using QoinHub.Merchant.Tests.Notifications.Publishing;
+using QoinHub.Merchant.Testing.ServiceBus;
 
 namespace QoinHub.Merchant.Tests.Outbox;
 
@@ -64,7 +64,7 @@ public sealed class RelayAfterOutageTests : IDisposable
     [Fact]
     public async Task Service_Bus_refusing_every_try_without_a_retry_is_published_once_by_the_relay_after_RelayAfter()
     {
-        await using var broker = await LoopbackServiceBus.StartAsync();
+        await using var broker = ServiceBusStandIn.Start(null, LoopbackBrokerAppFactory.Queue);
         await using var app = new LoopbackBrokerAppFactory(broker, TimeSpan.FromSeconds(5));
         var client = new SnapClient(app.CreateClient(), app.Clock);
         var relay = app.Services.GetRequiredService<OutboxRelay>();
@@ -74,30 +74,31 @@ public sealed class RelayAfterOutageTests : IDisposable
 
         // The first try and every retry of the publisher are refused.
         const int Tries = LoopbackBrokerAppFactory.MaxRetries + 1;
-        broker.Script([.. Enumerable.Repeat(Reply.Status(503), Tries)]);
+        broker.Script([.. Enumerable.Range(0, Tries).Select(_ => StandInFault.InternalError)]);
         using (var request = client.NotifyRequest(token, Secret, Partner, "700002", body))
         using (var response = await client.Http.SendAsync(request))
         {
             Assert.Equal((500, "5005600"), ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code));
         }
 
-        Assert.Equal(Tries, broker.Requests.Count);
-        Assert.Empty(BrokerSends.Accepted(broker));
+        Assert.Equal(Tries, broker.Sends.Count);
+        Assert.Empty(BrokerSends.Enqueued(broker));
         Assert.Equal("Received", await app.Ledger.StateAsync(messageId));
 
         app.Clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
         var run = await relay.RunOnceAsync(CancellationToken.None);
         Assert.Equal((1, 1, 0), (run.Pending, run.Published, run.Failed));
 
-        Assert.Equal(Tries + 1, broker.Requests.Count);
-        var accepted = Assert.Single(BrokerSends.Accepted(broker));
-        Assert.Equal(messageId, BrokerSends.MessageIdOf(accepted));
-        Assert.Equal([messageId], broker.Requests.Select(BrokerSends.MessageIdOf).Distinct());
+        Assert.Equal(Tries + 1, broker.Sends.Count);
+        var accepted = Assert.Single(BrokerSends.Enqueued(broker));
+        Assert.Equal(messageId, accepted.MessageId);
+        Assert.Equal("700002", accepted.Property("ExternalId"));
+        Assert.Equal([messageId], broker.Sends.Select(send => send.Message.MessageId).Distinct());
         Assert.Equal("Published", await app.Ledger.StateAsync(messageId));
         Assert.False(await app.Ledger.HasPendingMarkerAsync(messageId));
 
         var again = await relay.RunOnceAsync(CancellationToken.None);
         Assert.Equal((0, 0), (again.Pending, again.Published));
-        Assert.Equal(Tries + 1, broker.Requests.Count);
+        Assert.Equal(Tries + 1, broker.Sends.Count);
     }
 }

@@ -1,16 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using QoinHub.Merchant.AzureAdapters.ServiceBus;
-using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Tests.Http;
-using QoinHub.Merchant.Tests.Notifications.Publishing;
 using QoinHub.Merchant.Testing;
+using QoinHub.Merchant.Testing.ServiceBus;
 
 namespace QoinHub.Merchant.Tests.Telemetry;
 
@@ -18,17 +15,16 @@ namespace QoinHub.Merchant.Tests.Telemetry;
 /// The real app with telemetry on: its OTLP exporter pointed at a <see cref="LoopbackOtlpCollector"/>
 /// (http/protobuf, as an operator would set it), plus in-memory exporters for spans, metrics and
 /// logs added beside the app's own. The storage queue is behind a <see cref="TcpOutageProxy"/> so
-/// a test can take the broker down; with a <see cref="LoopbackServiceBus"/> the app publishes to it instead.
+/// a test can take the broker down; with a <see cref="ServiceBusStandIn"/> the app publishes to it instead.
 /// </summary>
 internal sealed class TelemetryAppFactory : SnapAppFactory
 {
     public const string ServiceBusQueue = "payment-notifications";
-    private const string ServiceBusConnectionString = "Endpoint=sb://qoinhub-test.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VuZC1rZXktZm9yLWxvb3BiYWNrLXRlc3RzLW9ubHk=";
 
     private readonly string _storage;
-    private readonly LoopbackServiceBus? _broker;
+    private readonly ServiceBusStandIn? _broker;
 
-    private TelemetryAppFactory(LoopbackOtlpCollector collector, LoopbackServiceBus? broker)
+    private TelemetryAppFactory(LoopbackOtlpCollector collector, ServiceBusStandIn? broker)
     {
         Collector = collector;
         _broker = broker;
@@ -38,7 +34,7 @@ internal sealed class TelemetryAppFactory : SnapAppFactory
     }
 
     /// <summary>The SAS key of the Service Bus connection string, for secrecy checks.</summary>
-    public static string ServiceBusSharedAccessKey => "c2VuZC1rZXktZm9yLWxvb3BiYWNrLXRlc3RzLW9ubHk=";
+    public static string ServiceBusSharedAccessKey => ServiceBusStandIn.SharedAccessKey;
 
     public LoopbackOtlpCollector Collector { get; }
 
@@ -53,7 +49,7 @@ internal sealed class TelemetryAppFactory : SnapAppFactory
 
     public Recorded<ExportedLog> ExportedLogs { get; } = new();
 
-    public static async Task<TelemetryAppFactory> StartAsync(LoopbackServiceBus? broker = null) =>
+    public static async Task<TelemetryAppFactory> StartAsync(ServiceBusStandIn? broker = null) =>
         new(await LoopbackOtlpCollector.StartAsync(), broker);
 
     /// <summary>The spans of one trace, once <paramref name="complete"/> says they are all there (the server span ends after the response).</summary>
@@ -75,8 +71,9 @@ internal sealed class TelemetryAppFactory : SnapAppFactory
         yield return new("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         if (_broker is not null)
         {
-            yield return new("ServiceBus:ConnectionString", ServiceBusConnectionString);
+            yield return new("ServiceBus:ConnectionString", _broker.ConnectionString);
             yield return new("ServiceBus:QueueName", ServiceBusQueue);
+            yield return new("ServiceBus:MaxRetries", "1");
         }
     }
 
@@ -85,21 +82,6 @@ internal sealed class TelemetryAppFactory : SnapAppFactory
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
         services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddProcessor(new SimpleLogRecordExportProcessor(new TextLogExporter(ExportedLogs))));
-        if (_broker is { } broker)
-        {
-            // The publisher the settings chose, pointed at the loopback broker over a transport that trusts its certificate.
-            services.RemoveAll<INotificationPublisher>();
-            services.AddSingleton<INotificationPublisher>(provider =>
-            {
-                var options = new ServiceBusPublisherOptions { ConnectionString = ServiceBusConnectionString, QueueName = ServiceBusQueue, Endpoint = broker.BaseAddress };
-                options.ClientOptions.Transport = broker.CreateTransport();
-                options.ClientOptions.Retry.MaxRetries = 1;
-                options.ClientOptions.Retry.Delay = TimeSpan.FromMilliseconds(1);
-                options.ClientOptions.Retry.MaxDelay = TimeSpan.FromMilliseconds(5);
-                options.ClientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
-                return new ServiceBusRestPublisher(options, null, TimeProvider.System, provider.GetRequiredService<ILogger<ServiceBusRestPublisher>>());
-            });
-        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Snap;
 using QoinHub.Merchant.Tests.Http;
-using QoinHub.Merchant.Tests.Notifications.Publishing;
+using QoinHub.Merchant.Testing.ServiceBus;
 
 namespace QoinHub.Merchant.Tests.Telemetry;
 
@@ -23,7 +23,7 @@ public sealed class TelemetrySecrecyTests : IDisposable
     [Fact]
     public async Task No_secret_token_signature_or_body_is_in_any_exported_span_metric_or_log()
     {
-        await using var broker = await LoopbackServiceBus.StartAsync();
+        await using var broker = ServiceBusStandIn.Start(null, TelemetryAppFactory.ServiceBusQueue);
         await using var app = await TelemetryAppFactory.StartAsync(broker);
         var client = new SnapClient(app.CreateClient(), app.Clock);
         var unique = Guid.NewGuid().ToString("N")[..12];
@@ -79,17 +79,18 @@ public sealed class TelemetrySecrecyTests : IDisposable
         Assert.Equal("4015601", (await SendAsync(client.NotifyRequest(forgedToken, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "640003", Body("T-secrecy-3")))).Code);
 
         // The broker fails (5xx for QoinHub), then the relay publishes the recorded notification.
-        broker.Script(Reply.Status(503), Reply.Status(503));
+        broker.Script(StandInFault.InternalError, StandInFault.InternalError);
         Assert.Equal("5005600", (await SendAsync(client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "640004", failed))).Code);
         app.Clock.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(1, (await app.Services.GetRequiredService<OutboxRelay>().RunOnceAsync(CancellationToken.None)).Published);
 
-        // The SAS signatures the publisher sent are secret-derived too.
-        foreach (var sent in broker.Requests)
+        // The SAS tokens the publisher put on $cbs are secret-derived too.
+        Assert.NotEmpty(broker.TokenRequests);
+        foreach (var put in broker.TokenRequests)
         {
-            var authorization = sent.Header("Authorization")!;
-            var sig = authorization[(authorization.IndexOf("sig=", StringComparison.Ordinal) + 4)..].Split('&')[0];
-            secrets.AddRange([authorization, sig, Uri.UnescapeDataString(sig)]);
+            var sasToken = put.Token!;
+            var sig = sasToken[(sasToken.IndexOf("sig=", StringComparison.Ordinal) + 4)..].Split('&')[0];
+            secrets.AddRange([sasToken, sig, Uri.UnescapeDataString(sig)]);
         }
 
         // Every call's server span is there (the last ends after its response), then export everything.

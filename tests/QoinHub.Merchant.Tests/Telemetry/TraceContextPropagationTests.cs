@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.Tests.Http;
-using QoinHub.Merchant.Tests.Notifications.Publishing;
+using QoinHub.Merchant.Testing.ServiceBus;
 using QoinHub.Merchant.Testing;
 
 namespace QoinHub.Merchant.Tests.Telemetry;
@@ -35,20 +35,20 @@ public sealed class TraceContextPropagationTests : IDisposable
     [Fact]
     public async Task Service_Bus_message_carries_the_callers_trace_as_properties_and_in_the_envelope()
     {
-        await using var broker = await LoopbackServiceBus.StartAsync();
+        await using var broker = ServiceBusStandIn.Start(null, TelemetryAppFactory.ServiceBusQueue);
         await using var app = await TelemetryAppFactory.StartAsync(broker);
         var client = new SnapClient(app.CreateClient(), app.Clock);
         var caller = await NotifyAsync(client, "T-propagate-servicebus");
 
-        var sent = Assert.Single(broker.Requests, request => request.AnsweredWith == 201);
+        var sent = Assert.Single(broker.Queue(TelemetryAppFactory.ServiceBusQueue).Active);
         using var envelope = JsonDocument.Parse(sent.Body);
         var traceParent = envelope.RootElement.GetProperty("traceparent").GetString()!;
         AssertChildOf(caller, traceParent, await ServerSpanAsync(app, caller));
 
-        // Custom headers of the REST send become application properties; quoted, they stay strings.
-        // One value each: the HTTP layer must not have added its own traceparent beside ours.
-        Assert.Equal($"\"{traceParent}\"", sent.Header(ServiceBusRestPublisher.DiagnosticIdProperty));
-        Assert.Equal($"\"{traceParent}\"", sent.Header(ServiceBusRestPublisher.TraceParentProperty));
+        // The application properties the Service Bus SDKs read a message's trace from: the receipt's
+        // context, not one of the SDK's own send span.
+        Assert.Equal(traceParent, sent.Property(ServiceBusPublisher.DiagnosticIdProperty));
+        Assert.Equal(traceParent, sent.Property(ServiceBusPublisher.TraceParentProperty));
     }
 
     private async Task<CallerTrace> NotifyAsync(SnapClient client, string reference)

@@ -16,34 +16,35 @@ public sealed class NotificationPublisherRegistrationTests
     private const string Key = "c2VjcmV0LXNhcy1rZXktZm9yLXRlc3RzLW9ubHk9PQ==";
 
     [Fact]
-    public void Namespace_and_queue_give_the_service_bus_publisher_with_the_registered_credential()
+    public async Task Namespace_and_queue_give_the_service_bus_publisher_with_the_registered_credential()
     {
         var credential = new RecordingTokenCredential("unused");
-        using var provider = Build(
+        await using var provider = Build(
             new() { ["ServiceBus:FullyQualifiedNamespace"] = "ns.servicebus.windows.net", ["ServiceBus:QueueName"] = "payments" },
             services => services.AddSingleton<TokenCredential>(credential));
 
-        var publisher = Assert.IsType<ServiceBusRestPublisher>(provider.GetRequiredService<INotificationPublisher>());
+        var publisher = Assert.IsType<ServiceBusPublisher>(provider.GetRequiredService<INotificationPublisher>());
 
-        Assert.Equal(new Uri("https://ns.servicebus.windows.net/payments/messages"), publisher.MessagesUri);
+        Assert.Equal(("ns.servicebus.windows.net", "payments"), (publisher.FullyQualifiedNamespace, publisher.QueueName));
+        Assert.Same(publisher, provider.GetRequiredService<QoinHub.Merchant.Health.IDependencyCheck>());
         Assert.Same(credential, provider.GetRequiredService<TokenCredential>());
         Assert.Same(publisher, provider.GetRequiredService<INotificationPublisher>());
     }
 
     [Fact]
-    public void Namespace_without_a_registered_credential_uses_the_default_azure_credential()
+    public async Task Namespace_without_a_registered_credential_uses_the_default_azure_credential()
     {
-        using var provider = Build(new() { ["ServiceBus:FullyQualifiedNamespace"] = "ns.servicebus.windows.net", ["ServiceBus:QueueName"] = "payments" });
+        await using var provider = Build(new() { ["ServiceBus:FullyQualifiedNamespace"] = "ns.servicebus.windows.net", ["ServiceBus:QueueName"] = "payments" });
 
-        Assert.IsType<ServiceBusRestPublisher>(provider.GetRequiredService<INotificationPublisher>());
+        Assert.IsType<ServiceBusPublisher>(provider.GetRequiredService<INotificationPublisher>());
         Assert.IsType<Azure.Identity.DefaultAzureCredential>(provider.GetRequiredService<TokenCredential>());
     }
 
     [Fact]
-    public void Connection_string_and_queue_give_the_service_bus_publisher_without_a_credential()
+    public async Task Connection_string_and_queue_give_the_service_bus_publisher_without_a_credential()
     {
         var credentialResolved = false;
-        using var provider = Build(
+        await using var provider = Build(
             new()
             {
                 ["ServiceBus:ConnectionString"] = $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}",
@@ -51,22 +52,56 @@ public sealed class NotificationPublisherRegistrationTests
             },
             services => services.AddSingleton<TokenCredential>(_ => { credentialResolved = true; return new RecordingTokenCredential("unused"); }));
 
-        var publisher = Assert.IsType<ServiceBusRestPublisher>(provider.GetRequiredService<INotificationPublisher>());
+        var publisher = Assert.IsType<ServiceBusPublisher>(provider.GetRequiredService<INotificationPublisher>());
 
-        Assert.Equal(new Uri("https://ns.servicebus.windows.net/payments/messages"), publisher.MessagesUri);
+        Assert.Equal(("ns.servicebus.windows.net", "payments"), (publisher.FullyQualifiedNamespace, publisher.QueueName));
         Assert.False(credentialResolved);
+    }
+
+    [Fact]
+    public async Task Publish_limits_come_from_the_settings_and_default_to_fit_inside_QoinHubs_wait()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ServiceBus:ConnectionString"] = $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}",
+            ["ServiceBus:QueueName"] = "payments",
+        };
+        await using (var defaults = Build(settings))
+        {
+            var publisher = defaults.GetRequiredService<ServiceBusPublisher>();
+            Assert.Equal((TimeSpan.FromSeconds(5), 2, TimeSpan.FromSeconds(20)), (publisher.TryTimeout, publisher.MaxRetries, publisher.PublishTimeout));
+        }
+
+        settings["ServiceBus:TryTimeout"] = "00:00:03";
+        settings["ServiceBus:MaxRetries"] = "0";
+        settings["ServiceBus:PublishTimeout"] = "00:00:08";
+        await using var configured = Build(settings);
+        var limited = configured.GetRequiredService<ServiceBusPublisher>();
+        Assert.Equal((TimeSpan.FromSeconds(3), 0, TimeSpan.FromSeconds(8)), (limited.TryTimeout, limited.MaxRetries, limited.PublishTimeout));
     }
 
     [Theory]
     [InlineData("ServiceBus:FullyQualifiedNamespace", "ns.servicebus.windows.net", "ServiceBus:QueueName is required")]
     [InlineData("ServiceBus:ConnectionString", $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", "ServiceBus:QueueName is required")]
+    [InlineData("ServiceBus:TryTimeout", "5", "ServiceBus:TryTimeout must be a time span (hh:mm:ss) from 00:00:00.1000000 to 00:00:30")]
+    [InlineData("ServiceBus:TryTimeout", "00:05:00", "ServiceBus:TryTimeout must be a time span")]
+    [InlineData("ServiceBus:PublishTimeout", "00:00:00", "ServiceBus:PublishTimeout must be a time span")]
+    [InlineData("ServiceBus:MaxRetries", "-1", "ServiceBus:MaxRetries must be a whole number from 0 to 10")]
+    [InlineData("ServiceBus:MaxRetries", "11", "ServiceBus:MaxRetries must be a whole number from 0 to 10")]
     [InlineData("LocalQueue:Name", "Payment_Notifications", "LocalQueue:Name is not a valid storage queue name")]
     [InlineData("LocalQueue:Name", "pn", "is not a valid storage queue name")]
     [InlineData("LocalQueue:Name", "payment--notifications", "is not a valid storage queue name")]
     [InlineData("Storage:QueueServiceUri", "queue.core.windows.net", "Storage:QueueServiceUri is not an absolute URI")]
     public void Bad_settings_stop_the_app_at_registration(string key, string value, string expected)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Build(new() { [key] = value }).Dispose());
+        var settings = new Dictionary<string, string?> { [key] = value };
+        if (key is "ServiceBus:TryTimeout" or "ServiceBus:PublishTimeout" or "ServiceBus:MaxRetries")
+        {
+            settings["ServiceBus:FullyQualifiedNamespace"] = "ns.servicebus.windows.net";
+            settings["ServiceBus:QueueName"] = "payments";
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => Build(settings).Dispose());
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
@@ -80,8 +115,7 @@ public sealed class NotificationPublisherRegistrationTests
             ["ServiceBus:QueueName"] = "payments",
         }).Dispose());
 
-        Assert.Contains("ServiceBus:ConnectionString cannot be read", error.Message, StringComparison.Ordinal);
-        Assert.Contains("no SharedAccessKeyName", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ServiceBus:ConnectionString must name the namespace (Endpoint) and carry SharedAccessKeyName", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);
     }
 

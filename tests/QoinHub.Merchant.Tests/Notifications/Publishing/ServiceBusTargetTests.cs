@@ -1,56 +1,24 @@
 using QoinHub.Merchant.AzureAdapters.ServiceBus;
-using QoinHub.Merchant.AzureAdapters.StorageQueues;
 
 namespace QoinHub.Merchant.Tests.Notifications.Publishing;
 
-/// <summary>How the Service Bus settings are read, and the messages that say what to fix.</summary>
+/// <summary>How the Service Bus settings are read (the connection string by the SDK's own parser), and the messages that say what to fix.</summary>
 public sealed class ServiceBusTargetTests
 {
     private const string Key = "c2VjcmV0LXNhcy1rZXktZm9yLXRlc3RzLW9ubHk9PQ==";
 
     [Theory]
-    [InlineData($"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", "ns.servicebus.windows.net", "send", null)]
-    [InlineData($" endpoint = sb://ns.servicebus.windows.net ; sharedaccesskeyname=send ;SHAREDACCESSKEY={Key};EntityPath=payments;", "ns.servicebus.windows.net", "send", "payments")]
-    [InlineData($"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};TransportType=AmqpWebSockets", "ns.servicebus.windows.net", "send", null)]
-    public void Connection_string_is_read_with_a_key_ending_in_equals_signs(string connectionString, string host, string keyName, string? entityPath)
+    [InlineData($"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}")]
+    [InlineData($" Endpoint = sb://ns.servicebus.windows.net ; SharedAccessKeyName=send ;SharedAccessKey={Key};EntityPath=payments;")]
+    [InlineData($"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};TransportType=AmqpWebSockets")]
+    [InlineData("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature sr=x&sig=y&se=1&skn=z")]
+    public void Connection_string_gives_the_namespace_and_is_kept_for_the_client(string connectionString)
     {
-        var parsed = ServiceBusConnectionString.Parse(connectionString);
+        var target = ServiceBusTarget.From(new ServiceBusPublisherOptions { ConnectionString = connectionString, QueueName = "payments" });
 
-        Assert.Equal(host, parsed.FullyQualifiedNamespace);
-        Assert.Equal(keyName, parsed.SharedAccessKeyName);
-        Assert.Equal(Key, parsed.SharedAccessKey);
-        Assert.Equal(entityPath, parsed.EntityPath);
-        Assert.DoesNotContain(Key, parsed.ToString(), StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData($"SharedAccessKeyName=send;SharedAccessKey={Key}", "no Endpoint")]
-    [InlineData($"Endpoint=ns.servicebus.windows.net;SharedAccessKeyName=send;SharedAccessKey={Key}", "not an absolute URI")]
-    [InlineData($"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey={Key}", "no SharedAccessKeyName")]
-    [InlineData("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send", "no SharedAccessKey")]
-    [InlineData("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=", "no SharedAccessKey")]
-    [InlineData($"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};justtext", "not 'Name=value'")]
-    [InlineData("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature sr=x&sig=y&se=1&skn=z", "not supported")]
-    public void Malformed_connection_string_is_refused_naming_the_part_but_not_the_key(string connectionString, string expected)
-    {
-        var error = Assert.Throws<FormatException>(() => ServiceBusConnectionString.Parse(connectionString));
-
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Key, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Connection_string_gives_the_namespace_queue_and_key()
-    {
-        var target = ServiceBusTarget.From(new ServiceBusPublisherOptions
-        {
-            ConnectionString = $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};EntityPath=payments",
-            QueueName = "payments",
-        });
-
-        Assert.Equal("ns.servicebus.windows.net", target.NamespaceHost);
-        Assert.Equal("https://ns.servicebus.windows.net/payments", target.ResourceUri);
-        Assert.NotNull(target.SharedAccessKey);
+        Assert.Equal(("ns.servicebus.windows.net", "payments"), (target.FullyQualifiedNamespace, target.QueueName));
+        Assert.Equal(connectionString.Trim(), target.ConnectionString);
+        Assert.DoesNotContain(Key, target.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -62,8 +30,23 @@ public sealed class ServiceBusTargetTests
     {
         var target = ServiceBusTarget.From(new ServiceBusPublisherOptions { FullyQualifiedNamespace = fullyQualifiedNamespace, QueueName = "payments" });
 
-        Assert.Equal("ns.servicebus.windows.net", target.NamespaceHost);
-        Assert.Null(target.SharedAccessKey);
+        Assert.Equal("ns.servicebus.windows.net", target.FullyQualifiedNamespace);
+        Assert.Null(target.ConnectionString);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5672")]
+    [InlineData("localhost")]
+    [InlineData("[::1]:5672")]
+    public void Development_emulator_connection_string_reaches_loopback(string host)
+    {
+        var target = ServiceBusTarget.From(new ServiceBusPublisherOptions
+        {
+            ConnectionString = $"Endpoint=sb://{host};SharedAccessKeyName=send;SharedAccessKey={Key};UseDevelopmentEmulator=true",
+            QueueName = "payments",
+        });
+
+        Assert.NotNull(target.ConnectionString);
     }
 
     [Theory]
@@ -72,7 +55,12 @@ public sealed class ServiceBusTargetTests
     [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", null, "ServiceBus:QueueName is required")]
     [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};EntityPath=other", "payments", "names another entity (EntityPath) than ServiceBus:QueueName")]
     [InlineData("other.servicebus.windows.net", $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key}", "payments", "differ")]
-    [InlineData(null, "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send", "payments", "ServiceBus:ConnectionString cannot be read")]
+    [InlineData(null, "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send", "payments", "must name the namespace (Endpoint) and carry SharedAccessKeyName with SharedAccessKey")]
+    [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey={Key}", "payments", "must name the namespace (Endpoint) and carry SharedAccessKeyName with SharedAccessKey")]
+    [InlineData(null, $"SharedAccessKeyName=send;SharedAccessKey={Key}", "payments", "ServiceBus:ConnectionString")]
+    [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};justtext", "payments", "ServiceBus:ConnectionString cannot be read")]
+    [InlineData(null, $"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey={Key};UseDevelopmentEmulator=true", "payments", "only a loopback address")]
+    [InlineData(null, $"Endpoint=sb://10.0.0.8:5672;SharedAccessKeyName=send;SharedAccessKey={Key};UseDevelopmentEmulator=true", "payments", "only a loopback address")]
     [InlineData(null, null, "payments", "Set ServiceBus:FullyQualifiedNamespace")]
     public void Incomplete_settings_are_refused_with_the_setting_to_fix(string? fullyQualifiedNamespace, string? connectionString, string? queueName, string expected)
     {

@@ -107,13 +107,13 @@ internal sealed class ObservedLedger(INotificationLedger inner) : INotificationL
 }
 
 /// <summary>
-/// The real Service Bus REST publisher, with the two faults that happen after the broker accepted a
+/// The real Service Bus publisher, with the two faults that happen after the broker accepted a
 /// message: its answer is lost (the publisher reports a failure), or the process dies before the
 /// ledger hears of it (the call never returns). Counts, per message id, the sends whose outcome the
 /// sender could not know: those faults, and attempts that timed out (the broker may have accepted
 /// one, and the publisher's own retry then again). Each may legitimately add one acceptance of that id.
 /// </summary>
-/// <param name="attemptTimeout">The publisher's network time-out: a call that took this long had an attempt time out.</param>
+/// <param name="attemptTimeout">The publisher's try time-out: a call that took this long had an attempt time out.</param>
 /// <param name="attempts">Tries per call (retries + 1).</param>
 internal sealed class FaultyPublisher(INotificationPublisher inner, TimeSpan attemptTimeout, int attempts) : INotificationPublisher
 {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,14 +9,14 @@ using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.AzureAdapters.Tables;
 using QoinHub.Merchant.Notifications;
 using QoinHub.Merchant.Testing;
-using QoinHub.Merchant.Tests.Notifications.Publishing;
+using QoinHub.Merchant.Testing.ServiceBus;
 
 namespace QoinHub.Merchant.Tests.Outbox.PropertyBased;
 
 /// <summary>
 /// Runs one <see cref="OutboxScenario"/> against the real <see cref="NotificationDelivery"/>,
 /// <see cref="OutboxRelay"/> and <see cref="TableNotificationLedger"/> on a fresh Azurite table,
-/// publishing with the real <see cref="ServiceBusRestPublisher"/> to a loopback broker; then drains
+/// publishing with the real <see cref="ServiceBusPublisher"/> to the AMQP stand-in (duplicate detection on); then drains
 /// (clock past every lease and the relay age, relay until nothing is pending) and checks the invariants.
 /// </summary>
 internal sealed class OutboxScenarioRunner
@@ -25,7 +24,7 @@ internal sealed class OutboxScenarioRunner
     public static readonly OutboxTiming Timing = new(ClaimLease: TimeSpan.FromSeconds(30), RelayAfter: TimeSpan.FromSeconds(60));
 
     /// <summary>The publisher's per-attempt time-out: what a scripted hang costs.</summary>
-    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(400);
 
     public const int PublishAttempts = 2;
 
@@ -33,12 +32,11 @@ internal sealed class OutboxScenarioRunner
     private static readonly TimeSpan CallerTimeout = TimeSpan.FromMilliseconds(500);
 
     private const int MaxDrainRuns = 12;
-    private const string ServiceBusConnectionString = "Endpoint=sb://qoinhub-property.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=cHJvcGVydHktdGVzdC1rZXktbm90LWEtc2VjcmV0";
-    private const string Queue = "payment-notifications";
+    public const string Queue = "payment-notifications";
 
     private readonly OutboxScenario _scenario;
     private readonly OutboxTally _tally;
-    private readonly LoopbackServiceBus _broker;
+    private readonly ServiceBusStandIn _broker;
     private readonly INotificationPublisher _publisher;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 7, 6, 3, 0, 0, TimeSpan.Zero));
     private readonly ConcurrentQueue<DeliveryRecord> _deliveries = new();
@@ -48,7 +46,7 @@ internal sealed class OutboxScenarioRunner
 
     /// <param name="broker">Shared by the scenarios of a run (each scenario's message ids are its own).</param>
     /// <param name="publisher">The real publisher, sending to <paramref name="broker"/>.</param>
-    public OutboxScenarioRunner(OutboxScenario scenario, OutboxTally tally, LoopbackServiceBus broker, INotificationPublisher publisher)
+    public OutboxScenarioRunner(OutboxScenario scenario, OutboxTally tally, ServiceBusStandIn broker, INotificationPublisher publisher)
     {
         _scenario = scenario;
         _tally = tally;
@@ -56,17 +54,20 @@ internal sealed class OutboxScenarioRunner
         _publisher = publisher;
     }
 
-    /// <summary>The real Service Bus REST publisher (SAS) sending to <paramref name="broker"/>: two tries of <see cref="AttemptTimeout"/> each.</summary>
-    public static ServiceBusRestPublisher CreatePublisher(LoopbackServiceBus broker)
+    /// <summary>The real Service Bus publisher (SAS) sending to <paramref name="broker"/>: two tries of <see cref="AttemptTimeout"/> each.</summary>
+    public static ServiceBusPublisher CreatePublisher(ServiceBusStandIn broker)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var options = new ServiceBusPublisherOptions { ConnectionString = ServiceBusConnectionString, QueueName = Queue, Endpoint = broker.BaseAddress };
-        options.ClientOptions.Transport = broker.CreateTransport();
-        options.ClientOptions.Retry.MaxRetries = PublishAttempts - 1;
-        options.ClientOptions.Retry.Delay = TimeSpan.FromMilliseconds(1);
-        options.ClientOptions.Retry.MaxDelay = TimeSpan.FromMilliseconds(5);
-        options.ClientOptions.Retry.NetworkTimeout = AttemptTimeout;
-        return new ServiceBusRestPublisher(options, null, TimeProvider.System, NullLogger<ServiceBusRestPublisher>.Instance);
+        var options = new ServiceBusPublisherOptions
+        {
+            ConnectionString = broker.ConnectionString,
+            QueueName = Queue,
+            MaxRetries = PublishAttempts - 1,
+            RetryDelay = TimeSpan.FromMilliseconds(1),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(5),
+            TryTimeout = AttemptTimeout,
+        };
+        return new ServiceBusPublisher(options, null, NullLogger<ServiceBusPublisher>.Instance);
     }
 
     /// <summary>Runs the scenario; returns the broken invariants (empty when all held) and a log of what happened.</summary>
@@ -80,7 +81,7 @@ internal sealed class OutboxScenarioRunner
         var options = new FixedOptions(new OutboxOptions { ClaimLease = Timing.ClaimLease, RelayAfter = Timing.RelayAfter });
         var delivery = new NotificationDelivery(ledger, publisher, options, _clock, NullLogger<NotificationDelivery>.Instance);
         var relay = new OutboxRelay(ledger, delivery, options, _clock, NullLogger<OutboxRelay>.Instance);
-        var firstRequest = _broker.Requests.Count;
+        var firstSend = _broker.Sends.Count;
         _failuresBefore = Failures();
         try
         {
@@ -92,8 +93,8 @@ internal sealed class OutboxScenarioRunner
             }
 
             await DrainAsync(relay, tableClient);
-            var requests = _broker.Requests.Skip(firstRequest).Where(request => MessageIdOf(request) != WarmUpMessage.MessageId).ToList();
-            return new ScenarioResult(await CheckAsync(tableClient, new TableNotificationLedger(lazyTable), ledger, publisher, requests), [.. _log]);
+            var sends = _broker.Sends.Skip(firstSend).Where(send => send.Message.MessageId != WarmUpMessage.MessageId).ToList();
+            return new ScenarioResult(await CheckAsync(tableClient, new TableNotificationLedger(lazyTable), ledger, publisher, sends), [.. _log]);
         }
         finally
         {
@@ -122,8 +123,8 @@ internal sealed class OutboxScenarioRunner
         }
     }
 
-    /// <summary>Every answer but 201 is a scripted one (the broker has no checks set).</summary>
-    private int Failures() => _broker.Requests.Count(request => request.AnsweredWith != 201);
+    /// <summary>Every send the broker did not take is a scripted one.</summary>
+    private int Failures() => _broker.Sends.Count(send => send.Outcome is SendOutcome.Rejected or SendOutcome.NeverSettled);
 
     private async Task RunAsync(ScenarioOperation operation, int step, NotificationDelivery delivery, OutboxRelay relay)
     {
@@ -136,7 +137,7 @@ internal sealed class OutboxScenarioRunner
                 _log.Enqueue($"step {step}: relay: {run.Pending} pending, {run.Published} published, {run.Failed} failed, {run.Skipped} skipped");
                 break;
             case BrokerTroubleOperation trouble:
-                _broker.Script([.. Enumerable.Repeat(trouble.Hang ? Reply.Hanging : Reply.Status(503), trouble.Count)]);
+                _broker.Script([.. Enumerable.Range(0, trouble.Count).Select(_ => trouble.Hang ? StandInFault.NeverSettle : StandInFault.InternalError)]);
                 Interlocked.Add(ref _scripted, trouble.Count);
                 OutboxTally.Add(ref _tally.BrokerFailuresScripted, trouble.Count);
                 _log.Enqueue($"step {step}: {trouble}");
@@ -218,7 +219,7 @@ internal sealed class OutboxScenarioRunner
         return count;
     }
 
-    private async Task<List<string>> CheckAsync(TableClient table, TableNotificationLedger reader, ObservedLedger ledger, FaultyPublisher publisher, List<ReceivedRequest> requests)
+    private async Task<List<string>> CheckAsync(TableClient table, TableNotificationLedger reader, ObservedLedger ledger, FaultyPublisher publisher, List<StandInSend> sends)
     {
         var broken = new List<string>();
         var rows = new List<TableEntity>();
@@ -231,24 +232,14 @@ internal sealed class OutboxScenarioRunner
             .ToDictionary(row => row.GetString("MessageId")!, StringComparer.Ordinal);
         var markers = rows.Where(row => row.RowKey.StartsWith(LedgerKeys.PendingRowPrefix, StringComparison.Ordinal)).Select(row => row.RowKey).ToList();
 
-        // The broker's view: every send it accepted (201), in order; with duplicate detection the first of each id is enqueued.
-        var accepted = requests.Where(request => request.AnsweredWith == 201).Select(request => (Id: MessageIdOf(request), request.Body)).ToList();
-        var queue = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var dropped = 0;
-        foreach (var (id, _) in accepted)
-        {
-            if (seen.Add(id))
-            {
-                queue.Add(id);
-            }
-            else
-            {
-                dropped++;
-            }
-        }
+        // The broker's view: every send it took, in order; duplicate detection enqueued the first of each id and dropped the rest.
+        var accepted = sends.Where(send => send.Outcome is SendOutcome.Accepted or SendOutcome.AcceptedAnswerLost or SendOutcome.DuplicateDropped)
+            .Select(send => (Id: send.Message.MessageId ?? string.Empty, send.Message.Body)).ToList();
+        var queue = sends.Where(send => send.Enqueued).Select(send => send.Message.MessageId ?? string.Empty).ToList();
+        var seen = new HashSet<string>(accepted.Select(send => send.Id), StringComparer.Ordinal);
+        var dropped = sends.Count(send => send.Outcome == SendOutcome.DuplicateDropped);
 
-        OutboxTally.Add(ref _tally.RawSends, requests.Count);
+        OutboxTally.Add(ref _tally.RawSends, sends.Count);
         OutboxTally.Add(ref _tally.AcceptedSends, accepted.Count);
         OutboxTally.Add(ref _tally.Enqueued, queue.Count);
         OutboxTally.Add(ref _tally.DuplicatesDropped, dropped);
@@ -355,12 +346,6 @@ internal sealed class OutboxScenarioRunner
                 broken.Add($"{delivery.Operation} answered {result.Outcome}, but no record was stored for the relay");
                 break;
         }
-    }
-
-    private static string MessageIdOf(ReceivedRequest request)
-    {
-        using var properties = JsonDocument.Parse(request.Header("BrokerProperties") ?? "{}");
-        return properties.RootElement.GetProperty("MessageId").GetString()!;
     }
 
     private sealed record DeliveryRecord(DeliveryOperation Operation, string MessageId, string PayloadHash, string Outcome, Delivery? Result);
