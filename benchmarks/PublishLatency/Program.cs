@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using QoinHub.Merchant.AzureAdapters.ServiceBus;
 using QoinHub.Merchant.Notifications;
-using QoinHub.Merchant.Testing;
 using QoinHub.Merchant.Testing.ServiceBus;
 
 // Usage: PublishLatency [sequential sends] [concurrent sends] [concurrency]
@@ -27,25 +25,6 @@ await using (var broker = ServiceBusStandIn.Start(null, Queue))
         NullLogger<ServiceBusPublisher>.Instance);
     await MeasureAsync("Azure.Messaging.ServiceBus (AMQP)", "AMQPNetLite broker", sdk.PublishAsync);
     Check(broker.Queue(Queue).Enqueued.Count, "the AMQP stand-in");
-}
-
-var restAccepted = 0;
-await using (var rest = await LoopbackWebServer.StartAsync(async context =>
-{
-    await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-    Interlocked.Increment(ref restAccepted);
-    context.Response.StatusCode = StatusCodes.Status201Created;
-}))
-{
-    var options = new RestPublisherOptions
-    {
-        ConnectionString = "Endpoint=sb://qoinhub-bench.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=YmVuY2gtb25seS1rZXktbm90LWEtc2VjcmV0",
-        QueueName = Queue,
-        Endpoint = rest.BaseAddress,
-    };
-    var publisher = new ServiceBusRestPublisher(options, null, TimeProvider.System, NullLogger<ServiceBusRestPublisher>.Instance);
-    await MeasureAsync("REST client (HTTP, replaced)", "Kestrel answering 201", publisher.PublishAsync);
-    Check(restAccepted, "the HTTP stand-in");
 }
 
 void Check(int received, string where)

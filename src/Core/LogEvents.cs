@@ -38,7 +38,6 @@ public static class LogEvents
     public const int KeyVaultSecretProblem = 5004;
 
     public const int ServiceBusPublished = 6001;
-    public const int ServiceBusRefused = 6002;
     public const int ServiceBusFailed = 6003;
     public const int StorageQueuePublished = 6101;
     public const int StorageQueueFailed = 6102;

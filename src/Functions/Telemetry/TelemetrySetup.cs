@@ -42,10 +42,8 @@ public static class TelemetrySetup
             return exporters;
         }
 
-        // W3C trace context only, the runtime's own propagation. With OpenTelemetry's default
-        // (trace context and baggage) the HttpClient instrumentation rewrites the traceparent header
-        // of every outgoing request, including the one a Service Bus send carries as the message's
-        // trace context (MessageTraceContextPolicy); and a caller's baggage is not for Azure's ears.
+        // W3C trace context only, the runtime's own propagation: OpenTelemetry's default adds
+        // baggage, and a caller's baggage is not for Azure's ears (every outgoing call would carry it).
         Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
 
         var otel = builder.Services.AddOpenTelemetry();

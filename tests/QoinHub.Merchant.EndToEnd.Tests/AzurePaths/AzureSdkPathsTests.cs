@@ -12,10 +12,10 @@ using QoinHub.Merchant.Testing.ServiceBus;
 namespace QoinHub.Merchant.EndToEnd.Tests.AzurePaths;
 
 /// <summary>
-/// Every way the app uses the Azure SDKs and its own REST publisher, in the published (ReadyToRun)
+/// Every way the app uses the Azure SDKs, in the published (ReadyToRun)
 /// worker under the project's Functions host: fresh storage each time (tables and queue created by
 /// the app), storage deleted under the running app, the timer functions invoked through the host,
-/// and a Service Bus queue over REST on a loopback stand-in.
+/// and a Service Bus queue over AMQP (Azure.Messaging.ServiceBus) on the loopback stand-in.
 /// </summary>
 public sealed class AzureSdkPathsTests
 {
