@@ -611,7 +611,10 @@ public sealed class ServiceBusStandIn : IAsyncDisposable
         {
             lock (_gate)
             {
-                _credit = flowContext.Messages;
+                // Messages is the change of the link's credit (the peer's new limit less the old one), as
+                // AMQPNetLite counts it: credit granted adds to what is left; a flow that grants nothing
+                // more (a drain, a reduction) leaves none, as the link itself then holds none.
+                _credit = flowContext.Messages > 0 ? _credit + flowContext.Messages : 0;
             }
 
             Pump();
@@ -623,6 +626,18 @@ public sealed class ServiceBusStandIn : IAsyncDisposable
             if (message.MessageAnnotations?[LockTokenAnnotation] is not Guid lockToken)
             {
                 dispositionContext.Link.DisposeMessage(message, dispositionContext.DeliveryState, true);
+                return;
+            }
+
+            var link = dispositionContext.Link;
+            if (link.IsClosed || link.Session.IsClosed || link.Session.Connection.IsClosed)
+            {
+                // Not the client's answer: AMQPNetLite gives back the deliveries it could not finish once
+                // the link, its session or the connection had closed (a dropped connection), as Released
+                // or as Rejected with the closing error. The receiver is gone and never settled it: the
+                // message is available again, and this delivery does not count (a Rejected here must not
+                // dead-letter it).
+                _queue.Settle(lockToken, Settlement.Release);
                 return;
             }
 
@@ -674,8 +689,10 @@ public sealed class ServiceBusStandIn : IAsyncDisposable
                     }
                 }
 
-                if (_credit > 0 && _link.IsDraining)
+                if (_link.IsDraining)
                 {
+                    // A drain is always answered with a flow, credit left or not: the SDK's receiver
+                    // waits for that flow when it closes its link (and would time out after a minute).
                     _credit = 0;
                     _link.CompleteDrain();
                 }
