@@ -55,6 +55,20 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
+// Data-plane access for others than the app (modules/access-roles.bicep; docs/deploy.md, "Access
+// for the order system and operators"). Each item: { principalId: '<object id>', principalType:
+// 'User' | 'Group' | 'ServicePrincipal' }. Typed only in the module: a typed object parameter here
+// would switch the whole template to languageVersion 2.0 (symbolic resources). The module checks the
+// shape when it deploys.
+@description('Consumers of the notifications queue (the order system), each { principalId, principalType }: Azure Service Bus Data Receiver on the queue. Default: none.')
+param queueConsumerPrincipals array = []
+
+@description('Read-only operators of tools/QoinHub.Operator (list, show, retention --preview), each { principalId, principalType }: Storage Table Data Reader on the token and notification tables. Default: none.')
+param operatorReaderPrincipals array = []
+
+@description('Operators of tools/QoinHub.Operator who may also republish, relay and apply retention, each { principalId, principalType }: Storage Table Data Contributor on the token and notification tables and Azure Service Bus Data Sender on the queue. Default: none.')
+param operatorRepublisherPrincipals array = []
+
 @description('Name of the resource group; default rg-<environmentName>.')
 param resourceGroupName string = ''
 
@@ -169,6 +183,26 @@ module identityRoles 'modules/identity-roles.bicep' = {
     keyVault
     serviceBus
     monitoring
+  ]
+}
+
+module accessRoles 'modules/access-roles.bicep' = {
+  name: 'access-roles'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    tokenTableName: tokenTableName
+    notificationTableName: notificationTableName
+    serviceBusNamespaceName: serviceBusNamespaceName
+    serviceBusQueueName: notificationQueueName
+    queueConsumers: queueConsumerPrincipals
+    operatorReaders: operatorReaderPrincipals
+    operatorRepublishers: operatorRepublisherPrincipals
+  }
+  // The assignments are scoped to the tables and the queue, which must exist first.
+  dependsOn: [
+    storage
+    serviceBus
   ]
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using System.Xml;
 using QoinHub.FunctionsHost.Timers;
 
@@ -8,7 +9,7 @@ namespace QoinHub.Merchant.Deployment.Tests;
 /// Pins the security-relevant settings of the compiled infra/main.bicep (ARM JSON from the Bicep CLI).
 /// A failure here means a change weakened the deployment, or needs a deliberate update of this file.
 /// </summary>
-public sealed class InfrastructureTemplateTests
+public sealed partial class InfrastructureTemplateTests
 {
     private const string RoleAssignment = "Microsoft.Authorization/roleAssignments";
 
@@ -21,6 +22,20 @@ public sealed class InfrastructureTemplateTests
         [BuiltInRoles.StorageBlobDataOwner] = "Microsoft.Storage/storageAccounts",
         [BuiltInRoles.MonitoringMetricsPublisher] = "Microsoft.Insights/components",
     };
+
+    /// <summary>
+    /// "{access-roles list} {role}" for every assignment to a listed principal: the order system receives from
+    /// the queue, read-only operators read the two tables, repairing operators write them and send to the queue.
+    /// </summary>
+    private static readonly string[] ListedPrincipalRoles =
+    [
+        $"queueConsumers {BuiltInRoles.ServiceBusDataReceiver}",
+        $"operatorReaders {BuiltInRoles.StorageTableDataReader}",
+        $"operatorReaders {BuiltInRoles.StorageTableDataReader}",
+        $"operatorRepublishers {BuiltInRoles.StorageTableDataContributor}",
+        $"operatorRepublishers {BuiltInRoles.StorageTableDataContributor}",
+        $"operatorRepublishers {BuiltInRoles.ServiceBusDataSender}",
+    ];
 
     private static readonly string[] ExpectedAppSettings =
     [
@@ -84,7 +99,7 @@ public sealed class InfrastructureTemplateTests
     }
 
     [Fact]
-    public async Task Role_assignments_go_only_to_the_function_identity_and_an_optional_secrets_operator()
+    public async Task Role_assignments_go_only_to_the_function_identity_an_optional_secrets_operator_and_the_listed_principals()
     {
         var template = await ArmTemplate.MainAsync();
 
@@ -92,7 +107,27 @@ public sealed class InfrastructureTemplateTests
             .Where(a => a.String("principalId") != "[parameters('identityPrincipalId')]")
             .ToList();
 
-        var operatorAssignment = Assert.Single(others);
+        // The principals listed in queueConsumerPrincipals, operatorReaderPrincipals and
+        // operatorRepublisherPrincipals (none by default): one assignment per item of one of the three
+        // lists, to that item's principal, and only these roles (scopes and names: AccessRoleTemplateTests).
+        // Anything else, in access-roles or elsewhere, falls through to the single operator assignment below.
+        var listed = others
+            .Where(a => a.Module == "access-roles"
+                && ListedPrincipal().Match(a.String("principalId") ?? "") is { Success: true } item
+                && a.Node["copy"]?["count"]?.GetValue<string>() == $"[length(parameters('{item.Groups["list"].Value}'))]"
+                && a.String("principalType") == $"[parameters('{item.Groups["list"].Value}')[copyIndex()].principalType]")
+            .ToList();
+        var listedGrants = listed
+            .Select(a => $"{ListedPrincipal().Match(a.String("principalId")!).Groups["list"].Value} {ArmTemplate.RoleDefinitionGuid(a)}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(ListedPrincipalRoles.Order(StringComparer.Ordinal), listedGrants);
+
+        var accessRoles = template.OfType("Microsoft.Resources/deployments").Single(d => d.Node["name"]?.GetValue<string>() == "access-roles");
+        Assert.Equal("[parameters('queueConsumerPrincipals')]", accessRoles.Find("parameters.queueConsumers.value")?.GetValue<string>());
+        Assert.Equal("[parameters('operatorReaderPrincipals')]", accessRoles.Find("parameters.operatorReaders.value")?.GetValue<string>());
+        Assert.Equal("[parameters('operatorRepublisherPrincipals')]", accessRoles.Find("parameters.operatorRepublishers.value")?.GetValue<string>());
+
+        var operatorAssignment = Assert.Single(others.Except(listed));
         Assert.Equal(BuiltInRoles.KeyVaultSecretsOfficer, ArmTemplate.RoleDefinitionGuid(operatorAssignment));
         Assert.Equal("[parameters('operatorPrincipalId')]", operatorAssignment.String("principalId"));
         Assert.Equal("[not(empty(parameters('operatorPrincipalId')))]", operatorAssignment.Node["condition"]?.GetValue<string>());
@@ -424,4 +459,7 @@ public sealed class InfrastructureTemplateTests
                 break;
         }
     }
+
+    [GeneratedRegex(@"^\[parameters\('(?<list>queueConsumers|operatorReaders|operatorRepublishers)'\)\[copyIndex\(\)\]\.principalId\]$")]
+    private static partial Regex ListedPrincipal();
 }
