@@ -12,6 +12,8 @@
 # On other Azurite ports than the defaults the app gets a connection string with those endpoints
 # instead of UseDevelopmentStorage=true, and the banner prints it for the simulator.
 #   SKIP_BUILD=1 ./scripts/run-local.sh              use the Release build already there (no dotnet build)
+#   AZURITE_DEBUG=1 ./scripts/run-local.sh           Azurite's debug log in .azurite/debug.log (every request,
+#                                                    about 40 KB per notification: for a storage question only)
 #   FUNCTIONS_HOST=project ./scripts/run-local.sh    the project's host even when func is installed
 #                                                    (FUNCTIONS_HOST=func: func start, or stop if it is missing)
 #
@@ -189,11 +191,16 @@ if [ "$plan" = reuse ]; then
 else
   echo "==> starting Azurite on 127.0.0.1:$blob_port (blob), $queue_port (queue), $table_port (table); data in .azurite/, log in .azurite/azurite.log"
   mkdir -p .azurite
-  node_modules/.bin/azurite --silent --location .azurite --debug .azurite/azurite.log \
+  # Its own output (start-up and errors) only; the debug log, every request in full, on request.
+  debug=()
+  if [ "${AZURITE_DEBUG:-}" = 1 ]; then
+    debug=(--debug .azurite/debug.log)
+  fi
+  node_modules/.bin/azurite --silent --location .azurite "${debug[@]}" \
     --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --blobPort "$blob_port" \
     --queueHost 127.0.0.1 --queuePort "$queue_port" \
-    --tableHost 127.0.0.1 --tablePort "$table_port" >/dev/null &
+    --tableHost 127.0.0.1 --tablePort "$table_port" >.azurite/azurite.log 2>&1 &
   azurite_pid=$!
   for _ in $(seq 1 100); do
     kill -0 "$azurite_pid" 2>/dev/null || break

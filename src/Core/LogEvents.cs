@@ -15,6 +15,7 @@ public static class LogEvents
 
     public const int CallFailed = 2001;
     public const int CallRefused = 2002;
+    public const int CallFailedPartnerDirectory = 2003;
 
     public const int TokenIssued = 3001;
 
@@ -42,6 +43,8 @@ public static class LogEvents
     public const int StorageQueuePublished = 6101;
     public const int StorageQueueFailed = 6102;
     public const int StorageQueueCannotCreate = 6103;
+
+    public const int TableUnreachable = 7001;
 
     public const int HealthDependencyDown = 8001;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using QoinHub.Merchant.Partners;
 using QoinHub.Merchant.Snap;
 using QoinHub.Merchant.Telemetry;
 
@@ -24,6 +25,14 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
         try
         {
             return await HandleCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PartnerDirectoryUnavailableException exception)
+        {
+            // The directory logged what failed, with its stack trace where one helps; its message
+            // (never a secret) says which client and why. One stack trace per failure, not two.
+            LogDirectoryFailure(logger, Responses.Name, exception.Message);
+            MerchantTelemetry.Fail(System.Diagnostics.Activity.Current, exception, "the partner directory is unavailable");
+            return Responses.GeneralError();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -64,6 +73,9 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
 
     [LoggerMessage(EventId = LogEvents.CallFailed, Level = LogLevel.Error, Message = "{Service} failed ({ExceptionType}): a dependency is unavailable or failed; answered 500 so that QoinHub retries")]
     private static partial void LogFailure(ILogger logger, string service, string exceptionType, Exception exception);
+
+    [LoggerMessage(EventId = LogEvents.CallFailedPartnerDirectory, Level = LogLevel.Error, Message = "{Service} failed: {Reason}; answered 500 so that QoinHub retries")]
+    private static partial void LogDirectoryFailure(ILogger logger, string service, string reason);
 
     [LoggerMessage(EventId = LogEvents.CallRefused, Level = LogLevel.Warning, Message = "{Service} refused with {ResponseCode} ({Caller}): {Reason}")]
     private static partial void LogRefused(ILogger logger, string service, string responseCode, string caller, string reason);

@@ -15,10 +15,23 @@ public static partial class StartupFailure
     public static string? Describe(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        return DescribeFailure(exception) is { } reason ? NameSettingsBothWays(reason) : null;
+    }
+
+    /// <summary>
+    /// Each setting named the configuration's way (<c>Snap:TokenLifetime</c>) is followed by its
+    /// app-setting and environment name (<c>Snap__TokenLifetime</c>), the way the docs and the portal
+    /// write it.
+    /// </summary>
+    internal static string NameSettingsBothWays(string reason) =>
+        SettingPath().Replace(reason, match => $"{match.Value} ({match.Value.Replace(":", "__", StringComparison.Ordinal)})");
+
+    private static string? DescribeFailure(Exception exception)
+    {
         switch (exception)
         {
             case AggregateException { InnerExceptions.Count: > 0 } aggregate:
-                return Describe(aggregate.InnerExceptions[0]);
+                return DescribeFailure(aggregate.InnerExceptions[0]);
             case OptionsValidationException validation:
                 return string.Join("; ", validation.Failures.Select(OneLine));
             case InvalidOperationException { InnerException: FormatException or OverflowException or ArgumentException } conversion
@@ -51,4 +64,8 @@ public static partial class StartupFailure
 
     [GeneratedRegex(@"at '(?<path>[^']+)' to type '(?<type>[^']+)'", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex ConversionFailure();
+
+    /// <summary>A configuration path: a capitalised section, then one or more <c>:</c>-separated keys or indexes.</summary>
+    [GeneratedRegex(@"(?<![\w:/])[A-Z][A-Za-z0-9]*(?::[A-Za-z0-9]+)+(?![\w:/])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex SettingPath();
 }

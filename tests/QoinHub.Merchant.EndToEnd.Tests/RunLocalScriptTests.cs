@@ -72,6 +72,11 @@ public sealed partial class RunLocalScriptTests
         Assert.Contains("1 message shown", peek.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("partner dev-qoinhub", peek.StandardOutput, StringComparison.Ordinal);
 
+        // Azurite's request-by-request debug log is off unless AZURITE_DEBUG=1: its own log stays small.
+        Assert.False(File.Exists(Path.Combine(script.Root, ".azurite", "debug.log")), "Azurite's debug log was written without AZURITE_DEBUG=1.");
+        var azuriteLog = new FileInfo(Path.Combine(script.Root, ".azurite", "azurite.log"));
+        Assert.True(azuriteLog.Exists && azuriteLog.Length < 4096, $"Azurite's log holds {(azuriteLog.Exists ? azuriteLog.Length : -1)} bytes after one notification.");
+
         script.Terminate();
         Assert.Equal(143, await script.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Empty(script.ProcessesLeft());

@@ -48,6 +48,20 @@ public sealed class CredentialOptionsTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_credentials_directory_says_to_run_from_the_repository_root_before_it_mentions_dev_keys()
+    {
+        var (options, result) = Parse("--credentials", Path.Combine(_directory.FullName, ".dev", "dev-qoinhub"));
+
+        var refusal = Assert.ThrowsAny<Exception>(() => options.Resolve(result).Dispose());
+
+        Assert.Contains("run the simulator from the repository root", refusal.Message, StringComparison.Ordinal);
+        var root = refusal.Message.IndexOf("repository root", StringComparison.Ordinal);
+        var devKeys = refusal.Message.IndexOf("dev-keys", StringComparison.Ordinal);
+        Assert.True(devKeys > root, "Creating new keys is the last advice, and says the app must be told about them: " + refusal.Message);
+        Assert.Contains("Partners__", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_secret_file_given_with_the_private_key_is_used()
     {
         var secretFile = Path.Combine(_directory.FullName, "secret.txt");

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 
 namespace QoinHub.Merchant.AzureAdapters.Tables;
 
@@ -11,9 +12,10 @@ namespace QoinHub.Merchant.AzureAdapters.Tables;
 /// is answered "table not found" (first use on new storage, or the table deleted under the running
 /// app by hand or by a restore), the table is created and the operation retried once. A failed
 /// creation is not remembered, so the next call tries again. A point read of a missing table finds
-/// no row, which is the truth, and creates nothing.
+/// no row, which is the truth, and creates nothing. When the table service cannot be reached at all,
+/// a warning names the table and <paramref name="setting"/>, the setting that says where it is.
 /// </summary>
-public sealed class LazyTable(TableClient client) : IDisposable
+public sealed partial class LazyTable(TableClient client, ILogger<LazyTable>? logger = null, string setting = "Storage__ConnectionString") : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _missing;
@@ -33,18 +35,62 @@ public sealed class LazyTable(TableClient client) : IDisposable
     public async Task<T> RunAsync<T>(Func<TableClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        var table = await GetAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await operation(table, cancellationToken).ConfigureAwait(false);
+            var table = await GetAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await operation(table, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException exception) when (IsTableNotFound(exception))
+            {
+                Forget();
+                table = await GetAsync(cancellationToken).ConfigureAwait(false);
+                return await operation(table, cancellationToken).ConfigureAwait(false);
+            }
         }
-        catch (RequestFailedException exception) when (IsTableNotFound(exception))
+        catch (Exception exception) when (LogIfUnreachable(exception, cancellationToken))
         {
-            Forget();
-            table = await GetAsync(cancellationToken).ConfigureAwait(false);
-            return await operation(table, cancellationToken).ConfigureAwait(false);
+            // Never reached: the filter only logs.
+            throw;
         }
     }
+
+    /// <summary>Logs a warning when <paramref name="exception"/> says the service did not answer at all; always false (the exception goes on).</summary>
+    private bool LogIfUnreachable(Exception exception, CancellationToken cancellationToken)
+    {
+        if (logger is not null && !cancellationToken.IsCancellationRequested && Unreachable(exception) is { } reason)
+        {
+            LogUnreachable(logger, client.Name, client.Uri.GetLeftPart(UriPartial.Authority), reason, setting);
+        }
+
+        return false;
+    }
+
+    /// <summary>The transport's reason when no answer came (refused, reset, timed out, name not resolved); null for an answer of the service.</summary>
+    private static string? Unreachable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case System.Net.Sockets.SocketException socket:
+                    return socket.SocketErrorCode.ToString();
+                case HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } http:
+                    return http.HttpRequestError.ToString();
+                case TimeoutException or TaskCanceledException:
+                    return "no answer in time";
+                case RequestFailedException { Status: > 0 }:
+                    return null;
+            }
+        }
+
+        return exception is RequestFailedException { Status: 0 } ? "no response" : null;
+    }
+
+    [LoggerMessage(EventId = LogEvents.TableUnreachable, Level = LogLevel.Warning,
+        Message = "Table Storage could not be reached for table {Table} at {Endpoint} ({Reason}): check {Setting} and that the storage account is up")]
+    private static partial void LogUnreachable(ILogger logger, string table, string endpoint, string reason, string setting);
 
     /// <summary>The client; first the table is created if an earlier call found it missing (once for all callers).</summary>
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]

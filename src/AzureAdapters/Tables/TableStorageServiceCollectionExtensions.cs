@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QoinHub.Merchant.Health;
 
@@ -46,15 +47,24 @@ public static class TableStorageServiceCollectionExtensions
                 ? new TableServiceClient(uri, provider.GetRequiredService<TokenCredential>(), clientOptions)
                 : new TableServiceClient(endpoint.ConnectionString, clientOptions);
         });
-        services.TryAddKeyedSingleton<LazyTable>(TokenTableKey, (provider, _) =>
-            new LazyTable(provider.GetRequiredService<TableServiceClient>().GetTableClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value.TokenTable)));
-        services.TryAddKeyedSingleton<LazyTable>(NotificationTableKey, (provider, _) =>
-            new LazyTable(provider.GetRequiredService<TableServiceClient>().GetTableClient(provider.GetRequiredService<IOptions<StorageOptions>>().Value.NotificationTable)));
+        services.TryAddKeyedSingleton<LazyTable>(TokenTableKey, (provider, _) => Table(provider, options => options.TokenTable));
+        services.TryAddKeyedSingleton<LazyTable>(NotificationTableKey, (provider, _) => Table(provider, options => options.NotificationTable));
         services.TryAddSingleton<ITokenStore>(provider => new TableTokenStore(provider.GetRequiredKeyedService<LazyTable>(TokenTableKey)));
         services.TryAddSingleton<INotificationLedger>(provider => new TableNotificationLedger(provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyCheck, TableHealthCheck>(provider => new TableHealthCheck(
             provider.GetRequiredKeyedService<LazyTable>(TokenTableKey),
             provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey))));
         return services;
+    }
+
+    /// <summary>A table of the app's storage account, whose warnings name the setting that says where the account is.</summary>
+    private static LazyTable Table(IServiceProvider provider, Func<StorageOptions, string> name)
+    {
+        var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var setting = options.TableServiceUri is not null ? "Storage__TableServiceUri" : "Storage__ConnectionString";
+        return new LazyTable(
+            provider.GetRequiredService<TableServiceClient>().GetTableClient(name(options)),
+            provider.GetService<ILogger<LazyTable>>(),
+            setting);
     }
 }

@@ -19,12 +19,22 @@ public sealed class KestrelInputTests
     {
         using var run = await LocalRun.StartAsync();
 
+        // One call first, so that the worker's first-call work (JIT, connections) is done: the
+        // refusal of the declared length must not race the body-rate rule below.
+        using (var http = new HttpClient { BaseAddress = run.App.BaseUrl })
+        using (await http.GetAsync("api/health"))
+        {
+        }
+
         var (status, body) = await SendRawAsync(run.App.BaseUrl, $"Content-Length: {contentLength}\r\n", "{}", trickle: false);
 
         Assert.True(status is >= 400 and < 500, $"HTTP {status}: {body}\n--- app\n{run.App.Output}");
-        if (status == 400)
+        if (status == 400 && !body.Contains("4005600", StringComparison.Ordinal))
         {
-            Assert.Contains("4005600", body, StringComparison.Ordinal);
+            // The only other 400: the caller sent 2 of the bytes it declared and stopped, so on a
+            // loaded machine Kestrel's minimum body data rate (after 5 s) may cut it off first. That,
+            // too, is the caller's fault, answered by the host and logged as a warning.
+            await run.App.WaitForOutputAsync("did not arrive whole", TimeSpan.FromSeconds(60));
         }
 
         Assert.DoesNotContain("fail:", run.App.Output, StringComparison.Ordinal);

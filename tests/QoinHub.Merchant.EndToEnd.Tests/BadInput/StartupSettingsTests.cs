@@ -52,6 +52,7 @@ public sealed class StartupSettingsTests
         var line = Assert.Single(lines);
         Assert.StartsWith("Start-up refused: ", line, StringComparison.Ordinal);
         Assert.Contains(settingNamed, line, StringComparison.Ordinal);
+        Assert.Contains(settingNamed.Replace(":", "__", StringComparison.Ordinal), line, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", app.AllOutput.Replace(" at most", string.Empty, StringComparison.Ordinal).Replace(" at least", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", app.AllOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, app.AllOutput, StringComparison.Ordinal);

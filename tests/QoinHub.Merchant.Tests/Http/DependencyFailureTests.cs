@@ -51,6 +51,23 @@ public sealed class DependencyFailureTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Table_Storage_unreachable_is_logged_naming_the_table_and_the_setting_to_check()
+    {
+        var token = await _client.GetTokenAsync(_key, Fixtures.Vectors.ClientId);
+        _tables.IsUp = false;
+        using (var request = _client.NotifyRequest(token, Fixtures.Vectors.ClientSecret, Fixtures.Vectors.ClientId, "900011", SnapClient.NotificationBody("T-tables-hint")))
+        using (var response = await _client.Http.SendAsync(request))
+        {
+            Assert.Equal("5005600", (await SnapClient.ReadAsync(response)).Code);
+        }
+
+        var logged = _app.Logs.GetSnapshot().Where(log => log.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(log => log.Message).ToList();
+        Assert.Contains(logged, message => message.Contains("Table Storage", StringComparison.Ordinal)
+            && message.Contains("Storage__ConnectionString", StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, message => message.Contains(AzuriteServer.AccountKey, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Notification_while_Table_Storage_is_down_gets_5005600_and_the_retry_completes()
     {
         var token = await _client.GetTokenAsync(_key, Fixtures.Vectors.ClientId);

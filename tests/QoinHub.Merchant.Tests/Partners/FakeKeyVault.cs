@@ -49,11 +49,11 @@ internal sealed class FakeKeyVault : HttpMessageHandler
         }
     }
 
-    public SecretClient CreateClient()
+    public SecretClient CreateClient(TokenCredential? credential = null)
     {
         var options = new SecretClientOptions { Transport = new HttpClientTransport(this) };
         options.Retry.MaxRetries = 0;
-        return new SecretClient(VaultUri, new FakeTokenCredential(), options);
+        return new SecretClient(VaultUri, credential ?? new FakeTokenCredential(), options);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

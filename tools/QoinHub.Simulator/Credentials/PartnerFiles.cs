@@ -23,8 +23,10 @@ public static class PartnerFiles
         if (!Directory.Exists(full))
         {
             throw new CredentialsException(
-                $"The credentials directory {full} does not exist. Run 'dev-keys' to create development credentials, " +
-                "or pass --credentials <dir>, or --client-id with --private-key (and, to sign notifications, --client-secret-file).");
+                $"The credentials directory {full} does not exist. The app run by ./scripts/run-local.sh knows the partners in the .dev " +
+                "directory of the repository root: run the simulator from the repository root, or pass --credentials <repository>/.dev/<client id>. " +
+                "Other credentials: --credentials <dir>, or --client-id with --private-key (and, to sign notifications, --client-secret-file). " +
+                "'dev-keys' writes new keys, which an app knows only once its Partners__* settings name them.");
         }
 
         var secretFile = Path.Combine(full, ClientSecret);

@@ -154,7 +154,7 @@ public sealed class NotificationEnvelopeTests
     [Fact]
     public void Message_id_matches_the_documented_example()
     {
-        // docs/messages.md; computed independently: sha256(b"8:QoinSnap12:T240800000272:00").
+        // docs/messages.md; computed independently: sha256(b"8:QoinSnap" + b"12:T24080000027" + b"2:00").
         Assert.Equal(
             "79a8d4008b8b8579e324d51ba5a40d666de8766d9cfcdc521e27ac17bce25840",
             NotificationEnvelope.MessageIdFor("QoinSnap", "T24080000027", "00"));
