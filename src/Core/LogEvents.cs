@@ -16,6 +16,7 @@ public static class LogEvents
     public const int CallFailed = 2001;
     public const int CallRefused = 2002;
     public const int CallFailedPartnerDirectory = 2003;
+    public const int CallDeadlinePassed = 2004;
 
     public const int TokenIssued = 3001;
 

@@ -42,6 +42,11 @@ internal sealed class SettingsValidation :
             yield return "Snap:MaxBodyBytes must be at least 1024";
         }
 
+        if (options.CallDeadline < TimeSpan.FromMilliseconds(500) || options.CallDeadline > TimeSpan.FromSeconds(60))
+        {
+            yield return "Snap:CallDeadline must be from 00:00:00.5 to 00:01:00";
+        }
+
         for (var i = 0; i < options.NotifyPaths.Count; i++)
         {
             if (!options.NotifyPaths[i].StartsWith('/'))

@@ -43,6 +43,36 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
     }
 
     /// <summary>
+    /// Answers <paramref name="request"/> within <paramref name="deadline"/>, every dependency and
+    /// retry included: the dependencies' calls are cancelled at the deadline and the caller is
+    /// answered the service's <c>500xx00</c>, so that it retries. Work that does not take the
+    /// cancellation (a publish of a recorded notification, which must not be cut) goes on in the
+    /// background, as it does after a hang-up; the record is there for the retry or the relay.
+    /// </summary>
+    public async Task<SnapResult> HandleAsync(SnapRequest request, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(deadline);
+        var work = HandleAsync(request, limit.Token);
+        try
+        {
+            return await work.WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogDeadline(logger, Responses.Name, (long)deadline.TotalMilliseconds);
+            MerchantTelemetry.Fail(System.Diagnostics.Activity.Current, exception, "the call's deadline passed");
+            return Responses.GeneralError();
+        }
+        finally
+        {
+            // The background work may still hold the token; the source goes once that work ends.
+            _ = work.ContinueWith(_ => limit.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
     /// The refusal of a body over <paramref name="maxBodyBytes"/>. The host enforces the limit while
     /// reading (it never buffers more than the limit), so handlers only see bodies within it.
     /// </summary>
@@ -76,6 +106,9 @@ public abstract partial class SnapHandler(SnapResponses responses, ILogger logge
 
     [LoggerMessage(EventId = LogEvents.CallFailedPartnerDirectory, Level = LogLevel.Error, Message = "{Service} failed: {Reason}; answered 500 so that QoinHub retries")]
     private static partial void LogDirectoryFailure(ILogger logger, string service, string reason);
+
+    [LoggerMessage(EventId = LogEvents.CallDeadlinePassed, Level = LogLevel.Error, Message = "{Service} took longer than its deadline ({DeadlineMs} ms, Snap__CallDeadline): a dependency is slow or hung; answered 500 so that QoinHub retries")]
+    private static partial void LogDeadline(ILogger logger, string service, long deadlineMs);
 
     [LoggerMessage(EventId = LogEvents.CallRefused, Level = LogLevel.Warning, Message = "{Service} refused with {ResponseCode} ({Caller}): {Reason}")]
     private static partial void LogRefused(ILogger logger, string service, string responseCode, string caller, string reason);

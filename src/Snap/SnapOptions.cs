@@ -19,4 +19,10 @@ public sealed class SnapOptions
 
     /// <summary>Largest request body accepted, in bytes.</summary>
     public int MaxBodyBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// The most time one call may take, every dependency and every retry included: after it the
+    /// caller is answered 5xx (and retries) while work already recorded goes on in the background.
+    /// </summary>
+    public TimeSpan CallDeadline { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -62,7 +62,7 @@ public sealed partial class SnapHttp(IOptionsMonitor<SnapOptions> options, ILogg
             {
                 RepeatedHeaders = repeated,
             };
-            return await handler.HandleAsync(snapRequest, cancellationToken);
+            return await handler.HandleAsync(snapRequest, options.CurrentValue.CallDeadline, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -32,6 +32,9 @@ public sealed class KilledMidPublishTests
             ["Outbox__RelayAfter"] = "00:00:03",
             ["OutboxRelaySchedule"] = "* * * * * *",
             ["Outbox__ClaimLease"] = "00:00:05",
+
+            // The call must still be unanswered when the process is killed mid-publish.
+            ["Snap__CallDeadline"] = "00:01:00",
         };
         const string Reference = "T-e2e-killed";
         const string ExternalId = "2025070600000077";

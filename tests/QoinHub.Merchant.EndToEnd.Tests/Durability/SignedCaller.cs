@@ -37,19 +37,33 @@ internal sealed class SignedCaller : IDisposable
 
     public async Task<string> GetTokenAsync()
     {
+        using var request = TokenRequest();
+        using var response = await _http.SendAsync(request);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, json);
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>Sends a signed token request; completes with the answer's status code.</summary>
+    public async Task<int> TokenStatusAsync()
+    {
+        using var request = TokenRequest();
+        using var response = await _http.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+
+    private HttpRequestMessage TokenRequest()
+    {
         var timestamp = SnapTimestamp.Format(DateTimeOffset.UtcNow);
-        using var request = new HttpRequestMessage(HttpMethod.Post, TokenPath)
+        var request = new HttpRequestMessage(HttpMethod.Post, TokenPath)
         {
             Content = new StringContent("""{"grantType":"client_credentials","additionalInfo":{}}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Add(SnapHeaders.Timestamp, timestamp);
         request.Headers.Add(SnapHeaders.ClientKey, ClientId);
         request.Headers.Add(SnapHeaders.Signature, AsymmetricSignature.Sign(_privateKey, ClientId, timestamp));
-        using var response = await _http.SendAsync(request);
-        var json = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, json);
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.GetProperty("accessToken").GetString()!;
+        return request;
     }
 
     /// <summary>Sends a signed notification; completes with the answer's status code, or fails when the connection is cut.</summary>

@@ -41,6 +41,24 @@ public sealed class PartnerDirectoryFailureTests : IDisposable
         Assert.Contains(app.Logs.GetSnapshot(), log => log.Level == LogLevel.Error && log.Id.Id == LogEvents.CallFailedPartnerDirectory && log.Message.Contains("Key Vault", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Hung_key_vault_is_answered_5007300_at_the_call_deadline()
+    {
+        _vault.Hold();
+        await using var app = new VaultAppFactory(_vault.CreateClient(), ("Snap:CallDeadline", "00:00:02"));
+        var client = new SnapClient(app.CreateClient(), app.Clock);
+
+        using var request = client.TokenRequest(_key, Fixtures.Vectors.ClientId);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await client.Http.SendAsync(request);
+        var elapsed = watch.Elapsed;
+        _vault.Release();
+
+        Assert.Equal((500, "5007300"), ((int)response.StatusCode, (await SnapClient.ReadAsync(response)).Code));
+        Assert.True(elapsed < TimeSpan.FromSeconds(14), $"answered after {elapsed.TotalSeconds:0.0} s; the deadline is 2 s");
+        Assert.Contains(app.Logs.GetSnapshot(), log => log.Id.Id == LogEvents.CallDeadlinePassed);
+    }
+
     private sealed class FailingCredential : TokenCredential
     {
         public const string Reason = "the identity endpoint did not answer (test)";
@@ -52,8 +70,11 @@ public sealed class PartnerDirectoryFailureTests : IDisposable
             throw new AuthenticationFailedException(Reason);
     }
 
-    private sealed class VaultAppFactory(Azure.Security.KeyVault.Secrets.SecretClient secrets) : SnapAppFactory
+    private sealed class VaultAppFactory(Azure.Security.KeyVault.Secrets.SecretClient secrets, params (string Key, string Value)[] settings) : SnapAppFactory
     {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+            settings.Select(setting => new KeyValuePair<string, string?>(setting.Key, setting.Value));
+
         protected override void ConfigureTestServices(IServiceCollection services)
         {
             services.AddSingleton<IPartnerDirectory>(provider => new KeyVaultPartnerDirectory(
