@@ -66,6 +66,6 @@ public static partial class StartupFailure
     private static partial Regex ConversionFailure();
 
     /// <summary>A configuration path: a capitalised section, then one or more <c>:</c>-separated keys or indexes.</summary>
-    [GeneratedRegex(@"(?<![\w:/])[A-Z][A-Za-z0-9]*(?::[A-Za-z0-9]+)+(?![\w:/])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"(?<![\w:/])[A-Z][A-Za-z0-9]*(?::[A-Za-z0-9]+)+(?![\w/]|:[\w/])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex SettingPath();
 }

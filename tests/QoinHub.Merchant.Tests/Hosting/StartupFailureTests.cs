@@ -9,6 +9,7 @@ public sealed class StartupFailureTests
     [Theory]
     [InlineData("Snap:TokenLifetime must be more than zero.", "Snap:TokenLifetime (Snap__TokenLifetime) must be more than zero.")]
     [InlineData("Partners:0:PublicKeys:0 is not a readable PEM file.", "Partners:0:PublicKeys:0 (Partners__0__PublicKeys__0) is not a readable PEM file.")]
+    [InlineData("Partners:0:PublicKeys:0: no RSA public key in the PEM text.", "Partners:0:PublicKeys:0 (Partners__0__PublicKeys__0): no RSA public key in the PEM text.")]
     [InlineData("Set ServiceBus:FullyQualifiedNamespace or ServiceBus:ConnectionString.", "Set ServiceBus:FullyQualifiedNamespace (ServiceBus__FullyQualifiedNamespace) or ServiceBus:ConnectionString (ServiceBus__ConnectionString).")]
     public void Settings_are_named_both_ways(string message, string expected) =>
         Assert.Equal(expected, StartupFailure.Describe(new InvalidOperationException(message)));
