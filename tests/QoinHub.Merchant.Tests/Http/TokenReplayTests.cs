@@ -44,6 +44,7 @@ public sealed class TokenReplayTests : IClassFixture<TokenReplayTests.LimitedApp
         _app.Clock.SetUtcNow(SnapAppFactory.VectorTime.AddHours(1));
         var timestamp = _client.Now();
         var rowsBefore = await TokenRowsAsync();
+        var logsBefore = _app.Logs.GetSnapshot().Count;
 
         var tokens = new List<string>();
         for (var copy = 0; copy < 30; copy++)
@@ -58,6 +59,25 @@ public sealed class TokenReplayTests : IClassFixture<TokenReplayTests.LimitedApp
         var token = Assert.Single(tokens.Distinct(StringComparer.Ordinal));
         Assert.Equal(rowsBefore + 1, await TokenRowsAsync());
         Assert.True((await _tokens.GetEntityIfExistsAsync<TableEntity>(AccessTokenGenerator.Hash(token), "token")).HasValue);
+        Assert.Equal(29, _app.Logs.GetSnapshot().Skip(logsBefore).Count(log => log.Id.Id == LogEvents.TokenRequestRepeated));
+
+        // What is kept to answer the copies holds neither the token nor the request's signature.
+        using var signed = _client.TokenRequest(_key, Partner, timestamp);
+        var signature = signed.Headers.GetValues(SnapHeaders.Signature).Single();
+        await foreach (var row in _tokens.QueryAsync<TableEntity>())
+        {
+            foreach (var (_, value) in row)
+            {
+                var text = value switch
+                {
+                    string s => s,
+                    byte[] bytes => System.Text.Encoding.Latin1.GetString(bytes) + Convert.ToBase64String(bytes),
+                    _ => string.Empty,
+                };
+                Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(signature[..40], text, StringComparison.Ordinal);
+            }
+        }
     }
 
     [Fact]
