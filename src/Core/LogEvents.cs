@@ -19,6 +19,7 @@ public static class LogEvents
     public const int CallDeadlinePassed = 2004;
 
     public const int TokenIssued = 3001;
+    public const int TokenRequestRepeated = 3002;
 
     public const int NotificationAccepted = 4001;
     public const int NotificationDuplicate = 4002;

@@ -17,6 +17,9 @@ internal sealed class SettingsValidation :
     IValidateOptions<RetentionOptions>,
     IValidateOptions<HealthOptions>
 {
+    /// <summary>A limit beyond which counting would only cost contention on the client's count row.</summary>
+    private const int MaxTokensPerMinuteLimit = 10_000;
+
     public ValidateOptionsResult Validate(string? name, SnapOptions options) => Result(SnapProblems(options));
 
     public ValidateOptionsResult Validate(string? name, OutboxOptions options) => Result(OutboxProblems(options));
@@ -35,6 +38,11 @@ internal sealed class SettingsValidation :
         if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(1))
         {
             yield return "Snap:TokenLifetime must be more than zero and at most one day";
+        }
+
+        if (options.MaxTokensPerMinute is < 1 or > MaxTokensPerMinuteLimit)
+        {
+            yield return $"Snap:MaxTokensPerMinute must be at least 1 and at most {MaxTokensPerMinuteLimit}";
         }
 
         if (options.MaxBodyBytes < 1024)

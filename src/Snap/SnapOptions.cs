@@ -12,6 +12,13 @@ public sealed class SnapOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// New access tokens one client may be issued per minute (UTC), counted in Table Storage across
+    /// instances; beyond it a token request is answered <c>4297300</c>. A request sent again gets the
+    /// token already issued for it and is not counted.
+    /// </summary>
+    public int MaxTokensPerMinute { get; set; } = 60;
+
+    /// <summary>
     /// Public paths QoinHub may sign for the notification besides the path the app receives, e.g.
     /// the path behind a gateway or custom domain (<c>/ordersnap/api/v1.0/debit/notify</c>).
     /// </summary>

@@ -51,6 +51,13 @@ public sealed class SnapResponses
     /// <summary>The same X-EXTERNAL-ID was used the same day for a different payload.</summary>
     public SnapResult Conflict(string reason) => Error(409, "00", $"Conflict. {reason}");
 
+    /// <summary>The caller sent more than its limit allows; <paramref name="retryAfterSeconds"/> goes into <c>Retry-After</c>.</summary>
+    public SnapResult TooManyRequests(string reason, int retryAfterSeconds) =>
+        Error(429, "00", $"Too Many Requests. {reason}") with
+        {
+            Headers = [new("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+        };
+
     /// <summary>A dependency of ours failed: QoinHub should retry.</summary>
     public SnapResult GeneralError() => Error(500, "00", "General Error");
 

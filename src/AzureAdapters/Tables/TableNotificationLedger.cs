@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
@@ -7,8 +8,8 @@ namespace QoinHub.Merchant.AzureAdapters.Tables;
 /// <summary>
 /// The ledger in one Azure table, keyed as <see cref="LedgerKeys"/> describes. The first receipt of
 /// a payment fact inserts its record and pending marker in one entity-group transaction, which only
-/// one concurrent request can win; later claims and state changes are conditional on the record's
-/// ETag. The envelope is stored in binary properties of at most 64 KiB each.
+/// one concurrent request can win; later claims, state changes and a retraction are conditional on
+/// the record's ETag. The envelope is stored in binary properties of at most 64 KiB each.
 /// </summary>
 public sealed class TableNotificationLedger(LazyTable table) : INotificationLedger
 {
@@ -70,7 +71,11 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
                 {
                     var added = await client.SubmitTransactionAsync(
                         [new TableTransactionAction(TableTransactionActionType.Add, entity), new TableTransactionAction(TableTransactionActionType.Add, marker)], ct).ConfigureAwait(false);
-                    return new LedgerClaim(LedgerOutcome.Claimed, message.MessageId, record.FirstReceivedAt, added.Value[0].Headers.ETag?.ToString(), 1, message);
+                    return new LedgerClaim(LedgerOutcome.Claimed, message.MessageId, record.FirstReceivedAt, added.Value[0].Headers.ETag?.ToString(), 1, message)
+                    {
+                        StoredNow = true,
+                        RecordedUnder = new NotificationKey(message.PartnerId, record.JakartaDay, message.ExternalId),
+                    };
                 }
                 catch (TableTransactionFailedException exception) when (exception.Status == 409 && exception.FailedTransactionActionIndex == 1)
                 {
@@ -91,6 +96,37 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
                 }
 
                 return await TakeOverAsync(client, existing, now, lease, evenIfPublished: false, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    public Task RetractAsync(LedgerClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        if (claim.Version is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var partition = LedgerKeys.RecordPartition(claim.MessageId);
+        return table.RunAsync<bool>(
+            async (client, ct) =>
+            {
+                try
+                {
+                    await client.SubmitTransactionAsync(
+                        [
+                            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, LedgerKeys.RecordRow(claim.MessageId)), new ETag(claim.Version)),
+                            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, LedgerKeys.PendingRow(claim.MessageId)), ETag.All),
+                        ],
+                        ct).ConfigureAwait(false);
+                }
+                catch (TableTransactionFailedException exception) when (exception.Status is 404 or 412)
+                {
+                    // Gone already, or claimed by someone else since: not ours to remove.
+                }
+
+                return true;
             },
             cancellationToken);
     }
@@ -322,7 +358,10 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
         try
         {
             var updated = await client.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return new LedgerClaim(LedgerOutcome.Claimed, existing.GetString("MessageId") ?? string.Empty, FirstReceivedAt(existing), updated.Headers.ETag?.ToString(), attempts, ToMessage(existing));
+            return new LedgerClaim(LedgerOutcome.Claimed, existing.GetString("MessageId") ?? string.Empty, FirstReceivedAt(existing), updated.Headers.ETag?.ToString(), attempts, ToMessage(existing))
+            {
+                RecordedUnder = RecordedUnder(existing),
+            };
         }
         catch (RequestFailedException exception) when (exception.Status == 412)
         {
@@ -332,7 +371,17 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
     }
 
     private static LedgerClaim Answer(LedgerOutcome outcome, TableEntity existing) =>
-        new(outcome, existing.GetString("MessageId") ?? string.Empty, FirstReceivedAt(existing), null, existing.GetInt32("Attempts") ?? 1, null);
+        new(outcome, existing.GetString("MessageId") ?? string.Empty, FirstReceivedAt(existing), null, existing.GetInt32("Attempts") ?? 1, null)
+        {
+            RecordedUnder = RecordedUnder(existing),
+        };
+
+    /// <summary>The key a stored record was first received under, or null when the row lacks it.</summary>
+    private static NotificationKey? RecordedUnder(TableEntity record) =>
+        record.GetString("PartnerId") is { } partner && record.GetString("ExternalId") is { } externalId &&
+        DateOnly.TryParseExact(record.GetString("JakartaDay"), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? new NotificationKey(partner, day, externalId)
+            : null;
 
     private static DateTimeOffset FirstReceivedAt(TableEntity entity) => entity.GetDateTimeOffset("FirstReceivedAt") ?? DateTimeOffset.MinValue;
 

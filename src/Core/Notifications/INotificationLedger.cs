@@ -1,10 +1,12 @@
 namespace QoinHub.Merchant.Notifications;
 
 /// <summary>
-/// The durable record of every verified notification: the per-day <c>X-EXTERNAL-ID</c> rule, and
-/// an outbox record per payment fact (partner, <c>originalReferenceNo</c>, status: one message id)
-/// that holds the whole message from before the first publish attempt until it is published.
-/// Only one of several concurrent claimants (requests, the relay, an operator) can hold a record.
+/// The durable record of every verified notification: an outbox record per payment fact (partner,
+/// <c>originalReferenceNo</c>, status: one message id) that holds the whole message from before the
+/// first publish attempt until it is published, and the per-day <c>X-EXTERNAL-ID</c> rule, applied
+/// only to the notification that stores a fact's record (the headers outside the signature must not
+/// let a replay reserve anything). Only one of several concurrent claimants (requests, the relay, an
+/// operator) can hold a record.
 /// </summary>
 public interface INotificationLedger
 {
@@ -18,6 +20,13 @@ public interface INotificationLedger
     /// A successful claim carries the stored message, which is what must be published.
     /// </summary>
     Task<LedgerClaim> ClaimAsync(OutboxRecord record, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the record (and its pending marker) that <paramref name="claim"/> has just stored,
+    /// because the notification turned out not to be acceptable (its <c>X-EXTERNAL-ID</c> was taken
+    /// that day). Conditional on the claim's version: a record someone else has claimed since stays.
+    /// </summary>
+    Task RetractAsync(LedgerClaim claim, CancellationToken cancellationToken);
 
     /// <summary>Claims a stored record by message id (the relay, an operator's republish); no payload to compare.</summary>
     Task<LedgerClaim> ClaimStoredAsync(string messageId, DateTimeOffset now, TimeSpan lease, bool evenIfPublished, CancellationToken cancellationToken);
@@ -79,7 +88,14 @@ public enum LedgerOutcome
 /// <summary>The answer of a claim.</summary>
 /// <param name="Message">The stored message, set when <see cref="Outcome"/> is <see cref="LedgerOutcome.Claimed"/>.</param>
 /// <param name="Version">The record's version that the claim holds (an ETag), for conditional updates.</param>
-public sealed record LedgerClaim(LedgerOutcome Outcome, string MessageId, DateTimeOffset FirstReceivedAt, string? Version, int Attempt, NotificationMessage? Message);
+public sealed record LedgerClaim(LedgerOutcome Outcome, string MessageId, DateTimeOffset FirstReceivedAt, string? Version, int Attempt, NotificationMessage? Message)
+{
+    /// <summary>True when this claim stored the record: the first receipt of the payment fact.</summary>
+    public bool StoredNow { get; init; }
+
+    /// <summary>The key (partner, Asia/Jakarta day, <c>X-EXTERNAL-ID</c>) the record was first stored under, when known.</summary>
+    public NotificationKey? RecordedUnder { get; init; }
+}
 
 /// <summary>A pending marker: a record that was stored and is not known to be published.</summary>
 public sealed record PendingRecord(string MessageId, DateTimeOffset FirstReceivedAt);

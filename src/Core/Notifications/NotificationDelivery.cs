@@ -6,10 +6,12 @@ using QoinHub.Merchant.Telemetry;
 namespace QoinHub.Merchant.Notifications;
 
 /// <summary>
-/// Delivers a verified notification exactly once. It first applies the per-day
-/// <c>X-EXTERNAL-ID</c> rule, then claims the payment fact's outbox record, which stores the whole
-/// message before the first publish attempt; a replay of an accepted fact (another
-/// <c>X-EXTERNAL-ID</c>, <c>CHANNEL-ID</c> or day) finds it published and publishes nothing. Once a
+/// Delivers a verified notification exactly once. It first claims the payment fact's outbox record,
+/// which stores the whole message before the first publish attempt; a replay of an accepted fact
+/// (another <c>X-EXTERNAL-ID</c>, <c>CHANNEL-ID</c> or day, none of them signed) finds it and
+/// records, reserves and publishes nothing, and a record is only ever published with the envelope
+/// of its first receipt. Only the notification that stored the record then applies the per-day
+/// <c>X-EXTERNAL-ID</c> rule (a taken id retracts the record and is refused). Once a
 /// publish has started it runs to the end whatever the caller does: the publish and the ledger
 /// update are not tied to the request. A record left unpublished is picked up by
 /// <see cref="OutboxRelay"/>. Ledger failures before the publish are thrown (the caller answers 5xx).
@@ -35,7 +37,8 @@ public sealed partial class NotificationDelivery(
         // so whoever publishes it, now or later, hands the consumer the receipt's trace.
         var message = notification.ToMessage(now, MerchantTelemetry.TraceParentOf(Activity.Current));
         var payloadHash = notification.Notification.PayloadHash;
-        LedgerClaim? claim = null;
+        LedgerClaim claim;
+        ExternalIdUse? use;
         string dedupe;
         using (var span = MerchantTelemetry.Source.StartActivity(MerchantTelemetry.Spans.LedgerClaim))
         {
@@ -43,13 +46,9 @@ public sealed partial class NotificationDelivery(
             span?.SetTag(MerchantTelemetry.Attributes.MessageId, message.MessageId);
             try
             {
-                var use = await ledger.RecordExternalIdAsync(key, payloadHash, message.MessageId, now, cancellationToken).ConfigureAwait(false);
-                if (use != ExternalIdUse.OtherPayload)
-                {
-                    claim = await ClaimAsync(new OutboxRecord(message, payloadHash, key.JakartaDay, now), cancellationToken).ConfigureAwait(false);
-                }
-
-                dedupe = DedupeOf(use, claim);
+                claim = await ClaimAsync(new OutboxRecord(message, payloadHash, key.JakartaDay, now), cancellationToken).ConfigureAwait(false);
+                use = await ApplyExternalIdRuleAsync(claim, key, payloadHash, now).ConfigureAwait(false);
+                dedupe = DedupeOf(key, use, claim);
             }
             catch (Exception exception)
             {
@@ -61,10 +60,13 @@ public sealed partial class NotificationDelivery(
         }
 
         MerchantTelemetry.RecordLedgerOutcome(dedupe);
-        switch (claim?.Outcome)
+        if (use == ExternalIdUse.OtherPayload)
         {
-            case null:
-                return new Delivery(DeliveryOutcome.ExternalIdReused, message.MessageId, 0) { Dedupe = dedupe };
+            return new Delivery(DeliveryOutcome.ExternalIdReused, message.MessageId, 0) { Dedupe = dedupe };
+        }
+
+        switch (claim.Outcome)
+        {
             case LedgerOutcome.PayloadMismatch:
                 LogFactPayloadMismatch(logger, key.PartnerId, key.ExternalId, message.MessageId);
                 return new Delivery(DeliveryOutcome.FactPayloadMismatch, message.MessageId, claim.Attempt) { Dedupe = dedupe };
@@ -79,6 +81,28 @@ public sealed partial class NotificationDelivery(
                 var published = await PublishClaimedAsync(claim, relay: false, CancellationToken.None).ConfigureAwait(false);
                 return new Delivery(published ? DeliveryOutcome.Published : DeliveryOutcome.PublishFailed, message.MessageId, claim.Attempt) { Dedupe = dedupe };
         }
+    }
+
+    /// <summary>
+    /// The per-day <c>X-EXTERNAL-ID</c> rule, for the notification that has just stored its fact's
+    /// record only: <c>X-EXTERNAL-ID</c> is not signed, so a replay of a fact already recorded must
+    /// reserve nothing. A taken id retracts the record again (the notification is refused). Runs to
+    /// the end once the record is stored, like the publish. Null when the rule did not apply.
+    /// </summary>
+    private async Task<ExternalIdUse?> ApplyExternalIdRuleAsync(LedgerClaim claim, NotificationKey key, string payloadHash, DateTimeOffset now)
+    {
+        if (!claim.StoredNow)
+        {
+            return null;
+        }
+
+        var use = await ledger.RecordExternalIdAsync(key, payloadHash, claim.MessageId, now, CancellationToken.None).ConfigureAwait(false);
+        if (use == ExternalIdUse.OtherPayload)
+        {
+            await ledger.RetractAsync(claim, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return use;
     }
 
     /// <summary>Claims the record, waiting a while for an in-flight twin to finish; the last claim's answer.</summary>
@@ -97,14 +121,16 @@ public sealed partial class NotificationDelivery(
     }
 
     /// <summary>
-    /// What the ledger made of a delivery: the same X-EXTERNAL-ID again is QoinHub's retry; a fact
-    /// known under another X-EXTERNAL-ID, CHANNEL-ID or day is a replay; a first record is new.
+    /// What the ledger made of a delivery: the first record of a fact is new; the same key
+    /// (X-EXTERNAL-ID and day) again is QoinHub's retry; a fact known under another X-EXTERNAL-ID,
+    /// CHANNEL-ID or day is a replay.
     /// </summary>
-    private static string DedupeOf(ExternalIdUse use, LedgerClaim? claim) => (use, claim?.Outcome) switch
+    private static string DedupeOf(NotificationKey key, ExternalIdUse? use, LedgerClaim claim) => (use, claim.Outcome) switch
     {
         (ExternalIdUse.OtherPayload, _) or (_, LedgerOutcome.PayloadMismatch) => MerchantTelemetry.Dedupe.Conflict,
         (ExternalIdUse.SamePayload, _) => MerchantTelemetry.Dedupe.Retry,
-        (_, LedgerOutcome.Claimed) when claim!.Attempt <= 1 => MerchantTelemetry.Dedupe.New,
+        (ExternalIdUse.First, _) => MerchantTelemetry.Dedupe.New,
+        _ when key == claim.RecordedUnder => MerchantTelemetry.Dedupe.Retry,
         _ => MerchantTelemetry.Dedupe.Replay,
     };
 

@@ -66,6 +66,12 @@ public static class MerchantTelemetry
 
         /// <summary>The same X-EXTERNAL-ID or the same fact with a different payload: refused 409.</summary>
         public const string Conflict = "conflict";
+
+        /// <summary>A client over <c>Snap:MaxTokensPerMinute</c>.</summary>
+        public const string RateLimited = "rate_limited";
+
+        /// <summary>A token request sent again after the token issued for it expired.</summary>
+        public const string Replayed = "replayed";
     }
 
     /// <summary>Values of <see cref="Attributes.RefusalReason"/>.</summary>
@@ -81,6 +87,12 @@ public static class MerchantTelemetry
         public const string TokenExpired = "token_expired";
         public const string TokenOtherPartner = "token_other_partner";
         public const string Conflict = "conflict";
+
+        /// <summary>A client over <c>Snap:MaxTokensPerMinute</c>.</summary>
+        public const string RateLimited = "rate_limited";
+
+        /// <summary>A token request sent again after the token issued for it expired.</summary>
+        public const string Replayed = "replayed";
     }
 
     private static readonly Counter<long> Calls = Meter.CreateCounter<long>(
@@ -100,6 +112,9 @@ public static class MerchantTelemetry
 
     private static readonly Counter<long> TokensIssued = Meter.CreateCounter<long>(
         "qoinhub.tokens.issued", "{token}", "Access tokens issued, by partner.");
+
+    private static readonly Counter<long> TokensRepeated = Meter.CreateCounter<long>(
+        "qoinhub.tokens.repeated", "{request}", "Token requests sent again (same client, X-TIMESTAMP and signature) and answered with the token already issued, by partner.");
 
     private static OutboxSnapshot? _outbox;
 
@@ -163,6 +178,9 @@ public static class MerchantTelemetry
 
     internal static void RecordTokenIssued(string partnerId) =>
         TokensIssued.Add(1, new KeyValuePair<string, object?>(Attributes.PartnerId, partnerId));
+
+    internal static void RecordTokenRepeated(string partnerId) =>
+        TokensRepeated.Add(1, new KeyValuePair<string, object?>(Attributes.PartnerId, partnerId));
 
     /// <summary>
     /// What the last relay run left unpublished, for the outbox gauges: they report it without

@@ -11,6 +11,7 @@ public sealed class StartupSettingsTests
     {
         { "Snap__TokenLifetime", "-00:05:00", "Snap:TokenLifetime" },
         { "Snap__TimestampTolerance", "banana", "Snap:TimestampTolerance" },
+        { "Snap__MaxTokensPerMinute", "0", "Snap:MaxTokensPerMinute" },
         { "Outbox__RelayAfter", "-00:00:01", "Outbox:RelayAfter" },
         { "Retention__Notifications", "1.00:00:00", "Retention:Notifications" },
         { "Partners__0__PublicKeys__0", "/no/such/key-file.pem", "Partners:0:PublicKeys:0" },

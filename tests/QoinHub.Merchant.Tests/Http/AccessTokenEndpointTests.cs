@@ -55,6 +55,9 @@ public sealed class AccessTokenEndpointTests : IClassFixture<SnapAppFactory>, ID
     public async Task Each_request_gets_a_different_token()
     {
         var first = await _client.GetTokenAsync(_key, Fixtures.Vectors.ClientId);
+
+        // A new request is signed over a new X-TIMESTAMP (the same one again is a resent request).
+        _app.Clock.Advance(TimeSpan.FromSeconds(1));
         var second = await _client.GetTokenAsync(_key, Fixtures.Vectors.ClientId);
         Assert.NotEqual(first, second);
         Assert.Equal(AccessTokenGenerator.RandomBytes, Convert.FromBase64String(first.Replace('-', '+').Replace('_', '/') + "=").Length);

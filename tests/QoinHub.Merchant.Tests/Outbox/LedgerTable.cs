@@ -23,6 +23,10 @@ internal sealed class LedgerTable(string connectionString, string tableName)
     public async Task<bool> HasPendingMarkerAsync(string messageId) =>
         (await _table.GetEntityIfExistsAsync<TableEntity>(LedgerKeys.RecordPartition(messageId), LedgerKeys.PendingRow(messageId))).HasValue;
 
+    /// <summary>Whether <paramref name="externalId"/> is recorded for <paramref name="partnerId"/> on <paramref name="day"/> (Asia/Jakarta).</summary>
+    public async Task<bool> HasExternalIdAsync(DateOnly day, string partnerId, string externalId) =>
+        (await _table.GetEntityIfExistsAsync<TableEntity>(LedgerKeys.ExternalIdPartition(day, partnerId, externalId), LedgerKeys.ExternalIdRow(partnerId, externalId))).HasValue;
+
     /// <summary>Every row's keys, as <c>PartitionKey/RowKey</c>, sorted.</summary>
     public async Task<List<string>> KeysAsync()
     {

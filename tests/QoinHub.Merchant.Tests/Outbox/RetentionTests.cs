@@ -77,12 +77,13 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
         Assert.Equal(allTokens, await TokensIssuedAtAsync());
 
         var preview = await retention.RunOnceAsync(preview: true, CancellationToken.None);
-        Assert.Equal((true, 2, 1, 2, true), (preview.Preview, preview.Tokens, preview.Records, preview.ExternalIds, preview.Complete));
+        // Token-table rows: each expired token with its request's grant and its minute's count (2 × 3).
+        Assert.Equal((true, 6, 1, 2, true), (preview.Preview, preview.Tokens, preview.Records, preview.ExternalIds, preview.Complete));
         Assert.Equal(allRows.Order(StringComparer.Ordinal), await _app.Ledger.KeysAsync());
         Assert.Equal(allTokens, await TokensIssuedAtAsync());
 
         var run = await retention.RunOnceAsync(preview: false, CancellationToken.None);
-        Assert.Equal((false, 2, 1, 2, true), (run.Preview, run.Tokens, run.Records, run.ExternalIds, run.Complete));
+        Assert.Equal((false, 6, 1, 2, true), (run.Preview, run.Tokens, run.Records, run.ExternalIds, run.Complete));
         Assert.Equal((Now.AddDays(-1), Now.AddDays(-30)), (run.TokensExpiredBefore, run.NotificationsReceivedBefore));
         string[] kept =
         [
@@ -90,6 +91,7 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
         ];
         Assert.Equal(kept.Order(StringComparer.Ordinal), await _app.Ledger.KeysAsync());
         Assert.Equal([Now.AddHours(-1), Now.AddMinutes(-5)], await TokensIssuedAtAsync());
+        Assert.Equal(6, await TokenTableRowsAsync());
         Assert.Equal("Received", await _app.Ledger.StateAsync(_oldPending.MessageId));
 
         var after = await retention.RunOnceAsync(preview: true, CancellationToken.None);
@@ -142,18 +144,29 @@ public sealed class RetentionTests : IAsyncLifetime, IDisposable
             externalId);
     }
 
-    /// <summary>When each row of the token table was issued, in order.</summary>
+    /// <summary>When each token of the token table was issued, in order.</summary>
     private async Task<List<DateTimeOffset>> TokensIssuedAtAsync()
     {
         var tokens = new TableClient(ProxiedStorageAppFactory.DirectConnectionString, _app.TokenTable);
         var issued = new List<DateTimeOffset>();
-        await foreach (var row in tokens.QueryAsync<TableEntity>(select: ["IssuedAt"]))
+        await foreach (var row in tokens.QueryAsync<TableEntity>(row => row.RowKey == "token", select: ["IssuedAt"]))
         {
             issued.Add(row.GetDateTimeOffset("IssuedAt")!.Value);
         }
 
         issued.Sort();
         return issued;
+    }
+
+    private async Task<int> TokenTableRowsAsync()
+    {
+        var rows = 0;
+        await foreach (var _ in new TableClient(ProxiedStorageAppFactory.DirectConnectionString, _app.TokenTable).QueryAsync<TableEntity>(select: ["RowKey"]))
+        {
+            rows++;
+        }
+
+        return rows;
     }
 
     /// <summary>One notification the setup sent, and the keys of the ledger rows it made.</summary>

@@ -95,6 +95,16 @@ internal sealed class ObservedLedger(INotificationLedger inner) : INotificationL
     public Task<ExternalIdUse> RecordExternalIdAsync(NotificationKey key, string payloadHash, string messageId, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.RecordExternalIdAsync(key, payloadHash, messageId, now, cancellationToken);
 
+    public async Task RetractAsync(LedgerClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        await inner.RetractAsync(claim, cancellationToken).ConfigureAwait(false);
+
+        // A retracted claim stored a record and removed it again: nothing is left to publish.
+        Claims.AddOrUpdate(claim.MessageId, 0, (_, n) => n - 1);
+        Claims.TryRemove(new KeyValuePair<string, int>(claim.MessageId, 0));
+    }
+
     public Task MarkPublishedAsync(LedgerClaim claim, DateTimeOffset now, CancellationToken cancellationToken) => inner.MarkPublishedAsync(claim, now, cancellationToken);
 
     public Task ReleaseAsync(LedgerClaim claim, DateTimeOffset now, CancellationToken cancellationToken) => inner.ReleaseAsync(claim, now, cancellationToken);
