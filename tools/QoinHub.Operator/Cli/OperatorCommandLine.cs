@@ -24,6 +24,7 @@ public static class OperatorCommandLine
             RepublishCommand.Create(console, storage),
             RelayCommand.Create(console, storage),
             RetentionCommand.Create(console, storage),
+            QueueCommand.Create(console, storage),
         };
         storage.AddTo(root);
 
