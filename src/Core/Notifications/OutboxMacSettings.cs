@@ -50,7 +50,7 @@ public sealed partial record OutboxMacSettings(string CurrentKeyId, IReadOnlyLis
             }
         }
 
-        if (keysInConfiguration && current.Length > 0 && !inline.ContainsKey(current) && !failures.Any(f => f.StartsWith($"{KeysSection}:{current} ", StringComparison.Ordinal)))
+        if (keysInConfiguration && IsKeyId(current) && !inline.ContainsKey(current) && !failures.Any(f => f.StartsWith($"{KeysSection}:{current} ", StringComparison.Ordinal)))
         {
             failures.Add($"{KeysSection}:{current} is not set: the key named by {KeyIdSetting} (Base64, at least {MinimumKeyBytes} bytes)");
         }
@@ -107,9 +107,15 @@ public sealed partial record OutboxMacSettings(string CurrentKeyId, IReadOnlyLis
 }
 
 /// <summary>The outbox MAC keys from configuration (<c>Outbox:MacKeys</c>): local runs and tests.</summary>
-public sealed class ConfigurationOutboxMacKeys(OutboxMacSettings settings) : IOutboxMacKeys
+public sealed class ConfigurationOutboxMacKeys : IOutboxMacKeys
 {
-    private readonly OutboxMacKeyRing _ring = new(settings?.CurrentKeyId!, settings!.InlineKeys);
+    private readonly OutboxMacKeyRing _ring;
+
+    public ConfigurationOutboxMacKeys(OutboxMacSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _ring = new OutboxMacKeyRing(settings.CurrentKeyId, settings.InlineKeys);
+    }
 
     public ValueTask<OutboxMacKeyRing> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_ring);
 }
