@@ -44,6 +44,14 @@ param outboxRelaySchedule string = '0 */1 * * * *'
 @description('NCRONTAB schedule (six fields, UTC) of the Retention function, which deletes expired tokens and old published notifications. Default: daily at 19:30 UTC (02:30 in Asia/Jakarta).')
 param retentionSchedule string = '0 30 19 * * *'
 
+@description('Id of the outbox MAC key the app signs new outbox records with (1 to 32 letters, digits or -). Its key is the Key Vault secret outbox-mac-key-{id}, which you set (docs/deploy.md); the template stores no secret. Change it to rotate (docs/operations.md, Outbox MAC keys).')
+@minLength(1)
+@maxLength(32)
+param outboxMacKeyId string = 'k1'
+
+@description('Ids of older outbox MAC keys still accepted for records signed before a rotation, comma-separated; each needs its secret outbox-mac-key-{id}. Empty: none.')
+param outboxMacVerifyKeyIds string = ''
+
 @description('Object id of the person or group allowed to set the QoinHub secrets in Key Vault (azd passes the signed-in user). Empty: grant nobody here.')
 param principalId string = ''
 
@@ -230,6 +238,8 @@ module functionApp 'modules/functionapp.bicep' = {
     notifyPath: qoinhubNotifyPath
     outboxRelaySchedule: outboxRelaySchedule
     retentionSchedule: retentionSchedule
+    outboxMacKeyId: outboxMacKeyId
+    outboxMacVerifyKeyIds: outboxMacVerifyKeyIds
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

@@ -228,6 +228,16 @@ export OutboxRelaySchedule="${OutboxRelaySchedule:-0 */1 * * * *}"
 export RetentionSchedule="${RetentionSchedule:-0 30 19 * * *}"
 export Storage__ConnectionString="$storage"
 export LocalQueue__Name="$queue_name"
+# The outbox MAC key (docs/operations.md, "Outbox MAC keys"): the caller's when Outbox__MacKeyId is
+# set; otherwise the development key in .dev/outbox-mac-key.txt (random, written on first use), under
+# key id "dev", so that records stored in one run verify in the next.
+if [ -z "${Outbox__MacKeyId:-}" ]; then
+  mkdir -p .dev
+  [ -s .dev/outbox-mac-key.txt ] || (umask 077 && head -c 32 /dev/urandom | base64 >.dev/outbox-mac-key.txt)
+  export Outbox__MacKeyId=dev
+  Outbox__MacKeys__dev=$(cat .dev/outbox-mac-key.txt)
+  export Outbox__MacKeys__dev
+fi
 secret0=$(cat .dev/dev-qoinhub/client-secret.txt)
 secret1=$(cat .dev/dev-qoinhub-2/client-secret.txt)
 export Partners__0__ClientId=dev-qoinhub
@@ -296,6 +306,7 @@ Azurite on 127.0.0.1: blob $blob_port, queue $queue_port, table $table_port ($az
 Storage connection string (the app's Storage__ConnectionString; the key is Azurite's public development key):
   $storage
 Notifications go to the queue '$queue_name'.
+Outbox records are signed with the MAC key '$Outbox__MacKeyId'$([ "$Outbox__MacKeyId" = dev ] && echo " (.dev/outbox-mac-key.txt; the operator tool needs Outbox__MacKeyId=dev Outbox__MacKeys__dev=\$(cat .dev/outbox-mac-key.txt))").
 Telemetry: $telemetry
 
 In another terminal, from the repository root, play QoinHub:

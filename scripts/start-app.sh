@@ -8,7 +8,9 @@
 #   ./scripts/start-app.sh --port 7071
 #
 # - Builds first when the sources are newer than the last build, quietly (its log only on failure).
-# - Starts no Azurite and writes no development keys: storage and partners are the caller's to give.
+# - Starts no Azurite and writes no partner keys: storage and partners are the caller's to give.
+#   The outbox MAC key is the caller's too (Outbox__MacKeyId, Outbox__MacKeys__<id>); when none is
+#   set, the development key of scripts/run-local.sh (.dev/outbox-mac-key.txt, written if missing).
 # - The timer schedules default to the shipped ones (OutboxRelaySchedule every minute,
 #   RetentionSchedule daily at 19:30 UTC) when not set.
 # - Ready when GET / answers 200 (the worker has loaded its functions).
@@ -56,4 +58,14 @@ trap - EXIT
 
 export OutboxRelaySchedule="${OutboxRelaySchedule:-0 */1 * * * *}"
 export RetentionSchedule="${RetentionSchedule:-0 30 19 * * *}"
+# The outbox MAC key (docs/operations.md, "Outbox MAC keys"): the caller's when Outbox__MacKeyId is
+# set; otherwise the development key in .dev/outbox-mac-key.txt (random, written on first use), under
+# key id "dev", so that records stored in one run verify in the next.
+if [ -z "${Outbox__MacKeyId:-}" ]; then
+  mkdir -p .dev
+  [ -s .dev/outbox-mac-key.txt ] || (umask 077 && head -c 32 /dev/urandom | base64 >.dev/outbox-mac-key.txt)
+  export Outbox__MacKeyId=dev
+  Outbox__MacKeys__dev=$(cat .dev/outbox-mac-key.txt)
+  export Outbox__MacKeys__dev
+fi
 exec dotnet "$host_dll" --port "$port" --app "$PWD/$app_dir"

@@ -219,6 +219,8 @@ export AZURE_FUNCTIONS_ENVIRONMENT=Production FUNCTIONS_WORKER_RUNTIME=dotnet-is
 export OutboxRelaySchedule="0 */1 * * * *" RetentionSchedule="0 30 19 * * *"
 export Storage__ConnectionString="$storage" Storage__TokenTable=startuptokens Storage__NotificationTable=startupnotifications
 export LocalQueue__Name=payment-notifications
+# A fresh outbox MAC key for this run's fresh Azurite.
+export Outbox__MacKeyId=startup Outbox__MacKeys__startup="$(head -c 32 /dev/urandom | base64)"
 export Partners__0__ClientId=$client Partners__0__PublicKeys__0="$work/public.pem" Partners__0__ClientSecrets__0=startup-secret
 # The bare worker logs as the app does by default: no ASP.NET Core request logs (src/Functions/MerchantWorker.cs).
 hello_env=("Logging__LogLevel__Microsoft.AspNetCore=Warning")

@@ -1,8 +1,8 @@
 // Alerts on what an operator must act on, all routed to one action group that e-mails alertEmail.
-// Four are log search alerts over the Log Analytics workspace behind Application Insights, on the
+// Five are log search alerts over the Log Analytics workspace behind Application Insights, on the
 // app's own OpenTelemetry metrics, which land in table AppMetrics (Name, Sum, Max, Properties = the
 // metric's tags): they mean the same whichever host runs the worker and however it reports requests.
-// The fifth is a metric alert on the Service Bus namespace. Each rule's
+// The sixth is a metric alert on the Service Bus namespace. Each rule's
 // description says what it means and where the runbook is (docs/operations.md, "Alerts"). All
 // resolve by themselves once the condition clears (autoMitigate).
 
@@ -111,6 +111,20 @@ AppMetrics
     measure: 'FailedPercent'
     aggregation: 'Maximum'
     threshold: serverErrorPercentThreshold
+  }
+  {
+    name: 'tampered-outbox'
+    severity: 1
+    description: 'An outbox record failed its integrity check (qoinhub.outbox.tampered > 0 in 5 minutes): someone changed or inserted a record in the notification table without the outbox MAC key, or the app lacks the key it was signed with. It was not published. Find it with the operator tool (show marks it; the app log names it, event 4301) and check who wrote the table. ${runbook}: Tampered outbox record.'
+    query: '''
+AppMetrics
+| where Name == "qoinhub.outbox.tampered"
+| extend Claimant = tostring(Properties["outbox.claimant"])
+| project TimeGenerated, Claimant, Records = Sum
+'''
+    measure: 'Records'
+    aggregation: 'Total'
+    threshold: 0
   }
   {
     name: 'forged-signatures'

@@ -68,6 +68,14 @@ param outboxRelaySchedule string
 @description('NCRONTAB schedule (six fields, UTC) of the Retention timer function.')
 param retentionSchedule string
 
+@description('Id of the outbox MAC key new records are signed with: the app reads it from the Key Vault secret outbox-mac-key-{id}, which the template does not create (docs/deploy.md).')
+@minLength(1)
+@maxLength(32)
+param outboxMacKeyId string
+
+@description('Ids of older outbox MAC keys still accepted after a rotation, comma-separated (each a secret outbox-mac-key-{id}); empty: none.')
+param outboxMacVerifyKeyIds string
+
 @description('Most instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -196,6 +204,15 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'RetentionSchedule'
           value: retentionSchedule
+        }
+        // The outbox MAC keys: only their ids; the keys are Key Vault secrets (outbox-mac-key-{id}).
+        {
+          name: 'Outbox__MacKeyId'
+          value: outboxMacKeyId
+        }
+        {
+          name: 'Outbox__MacVerifyKeyIds'
+          value: outboxMacVerifyKeyIds
         }
       ], partnerSettings)
     }

@@ -34,11 +34,14 @@ public static class LogEvents
     public const int RelayFailed = 4104;
     public const int RetentionRun = 4201;
     public const int RetentionFailed = 4202;
+    public const int OutboxRecordTampered = 4301;
 
     public const int KeyVaultInlineCredentialsIgnored = 5001;
     public const int KeyVaultRefreshFailedServingLastGood = 5002;
     public const int KeyVaultUnavailable = 5003;
     public const int KeyVaultSecretProblem = 5004;
+    public const int OutboxMacKeysServingLastGood = 5101;
+    public const int OutboxMacKeysUnavailable = 5102;
 
     public const int ServiceBusPublished = 6001;
     public const int ServiceBusFailed = 6003;

@@ -18,6 +18,7 @@ public sealed class OutboxRelay(Relay relay, ILogger<OutboxRelay> logger)
             nameof(OutboxRelay),
             logger,
             relay.RunOnceAsync,
-            run => $"relay: {run.Pending} pending past the relay age, {run.Published} published, {run.Failed} failed, {run.Skipped} skipped, {run.Orphans} orphan markers removed",
+            run => $"relay: {run.Pending} pending past the relay age, {run.Published} published, {run.Failed} failed, {run.Skipped} skipped, {run.Orphans} orphan markers removed, " +
+                $"{run.Tampered} refused (failed the integrity check), {run.NotDue} not due yet",
             cancellationToken);
 }

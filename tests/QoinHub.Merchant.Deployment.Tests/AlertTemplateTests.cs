@@ -6,7 +6,7 @@ namespace QoinHub.Merchant.Deployment.Tests;
 
 /// <summary>
 /// The alerts of infra/modules/alerts.bicep as they would be deployed (<see cref="DeploymentSnapshot"/>):
-/// one action group e-mailing <c>alertEmail</c>, four log search rules over the app's metrics and
+/// one action group e-mailing <c>alertEmail</c>, five log search rules over the app's metrics and
 /// requests in the Log Analytics workspace, one metric rule on dead-lettered Service Bus messages.
 /// </summary>
 public sealed partial class AlertTemplateTests
@@ -24,6 +24,7 @@ public sealed partial class AlertTemplateTests
         ["qoinhub.ledger.outcomes"] = ["ledger.outcome"],
         ["qoinhub.outbox.pending"] = [],
         ["qoinhub.outbox.oldest_pending_age"] = [],
+        ["qoinhub.outbox.tampered"] = ["outbox.claimant"],
         ["qoinhub.tokens.issued"] = [],
     };
 
@@ -52,7 +53,7 @@ public sealed partial class AlertTemplateTests
 
         var alertsSection = OperationsAlertsSection();
         var rules = snapshot.OfType(LogSearchRule).Concat(snapshot.OfType(MetricRule)).ToList();
-        Assert.Equal(5, rules.Count);
+        Assert.Equal(6, rules.Count);
         foreach (var rule in rules)
         {
             var name = rule["name"]!.GetValue<string>();
@@ -79,7 +80,7 @@ public sealed partial class AlertTemplateTests
         var workspace = snapshot.Single("Microsoft.OperationalInsights/workspaces")["id"]!.GetValue<string>();
         var rules = snapshot.OfType(LogSearchRule).ToDictionary(r => RuleName(r), r => r, StringComparer.Ordinal);
 
-        Assert.Equal(["forged-signatures", "publish-failures", "relay-backlog", "server-errors"], rules.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["forged-signatures", "publish-failures", "relay-backlog", "server-errors", "tampered-outbox"], rules.Keys.Order(StringComparer.Ordinal));
         foreach (var rule in rules.Values)
         {
             Assert.Equal("LogAlert", rule["kind"]!.GetValue<string>());
@@ -93,6 +94,10 @@ public sealed partial class AlertTemplateTests
 
         AssertRule(rules["publish-failures"], "AppMetrics", "qoinhub.publish.failures", "Total", 0);
         AssertRule(rules["relay-backlog"], "AppMetrics", "qoinhub.outbox.oldest_pending_age", "Maximum", 300);
+
+        // Any record that failed its MAC check: one is already a table writer without the key.
+        AssertRule(rules["tampered-outbox"], "AppMetrics", "qoinhub.outbox.tampered", "Total", 0);
+        Assert.Equal(1, rules["tampered-outbox"]["properties"]!["severity"]!.GetValue<int>());
         AssertRule(rules["forged-signatures"], "AppMetrics", "qoinhub.snap.refusals", "Total", 20);
         Assert.Contains("""tostring(Properties["refusal.reason"]) == "signature" """.TrimEnd(), Query(rules["forged-signatures"]), StringComparison.Ordinal);
 

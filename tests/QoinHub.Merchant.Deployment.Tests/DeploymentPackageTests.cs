@@ -229,6 +229,8 @@ public sealed partial class DeploymentPackageTests
             ["Storage__ConnectionString"] = AzuriteServer.Instance.ConnectionString,
             ["Storage__TokenTable"] = "pkgtokens" + unique,
             ["Storage__NotificationTable"] = "pkgnotifications" + unique,
+            ["Outbox__MacKeyId"] = OutboxMacTestKey.KeyId,
+            ["Outbox__MacKeys__" + OutboxMacTestKey.KeyId] = OutboxMacTestKey.Key,
             ["LocalQueue__Name"] = "package-" + unique,
             ["Partners__0__ClientId"] = clientId,
             ["Partners__0__PublicKeys__0"] = partnerKey.ExportSubjectPublicKeyInfoPem(),

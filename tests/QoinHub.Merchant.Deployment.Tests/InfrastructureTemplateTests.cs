@@ -55,6 +55,8 @@ public sealed partial class InfrastructureTemplateTests
         "Snap__NotifyPaths__0",
         "OutboxRelaySchedule",
         "RetentionSchedule",
+        "Outbox__MacKeyId",
+        "Outbox__MacVerifyKeyIds",
     ];
 
     /// <summary>
@@ -352,6 +354,9 @@ public sealed partial class InfrastructureTemplateTests
         Assert.Equal(byName["AZURE_CLIENT_ID"], byName["AzureWebJobsStorage__clientId"]);
         Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities", byName["AZURE_CLIENT_ID"], StringComparison.Ordinal);
         Assert.Contains("Authorization=AAD", byName["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
+
+        // The outbox MAC key by id only: its value is the Key Vault secret outbox-mac-key-k1, set by hand (docs/deploy.md).
+        Assert.Equal(("k1", string.Empty), (byName["Outbox__MacKeyId"], byName["Outbox__MacVerifyKeyIds"]));
         Assert.Null(site["properties"]!["siteConfig"]!["connectionStrings"]);
     }
 

@@ -17,7 +17,7 @@ public sealed partial class FailureTests : IDisposable
         { ["list"], "Option '--day' is required." },
         { ["list", "--day", "24-11-2026"], "--day '24-11-2026' is not a day" },
         { ["list", "--day", "today", "--state", "lost"], "lost" },
-        { ["show", "--external-id", "1001"], "--external-id and --reference need --partner" },
+        { ["show", "--external-id", "1001"], "--external-id needs --partner" },
         { ["show", "--external-id", "1001", "--reference", "T1", "--partner", "p"], "Name the notification one way" },
         { ["show", "--reference", "T1", "--partner", "p", "--status", "10"], "--status '10' is not a latestTransactionStatus" },
         { ["show", "--message-id", "abc"], "--message-id 'abc' is not a message id" },

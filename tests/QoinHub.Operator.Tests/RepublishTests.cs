@@ -25,7 +25,9 @@ public sealed class RepublishTests : IDisposable
         var record = await _bed.TableLedger.FindRecordAsync(seeded.MessageId, CancellationToken.None);
         Assert.Equal("Published", record!.State);
         Assert.Equal(2, record.Attempts);
-        Assert.Equal(OperatorTestBed.Now, record.PublishedAt);
+        Assert.Equal(OperatorTestBed.Now.AddMinutes(-5), record.PublishedAt);
+        Assert.Equal(OperatorTestBed.Now, record.LastPublishedAt);
+        Assert.Equal(2, record.Publishes);
     }
 
     [Fact]

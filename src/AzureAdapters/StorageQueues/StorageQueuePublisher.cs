@@ -45,6 +45,9 @@ public sealed partial class StorageQueuePublisher : INotificationPublisher, IDep
     /// <summary>The queue this publisher sends to.</summary>
     public Uri QueueUri => _queue.Uri;
 
+    /// <summary>The client of that queue, for the operator tool's reading of it (<c>queue find</c>).</summary>
+    public QueueClient Queue => _queue;
+
     /// <inheritdoc/>
     public string MessagingSystem => "storage_queue";
 

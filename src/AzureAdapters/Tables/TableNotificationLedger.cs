@@ -9,9 +9,11 @@ namespace QoinHub.Merchant.AzureAdapters.Tables;
 /// The ledger in one Azure table, keyed as <see cref="LedgerKeys"/> describes. The first receipt of
 /// a payment fact inserts its record and pending marker in one entity-group transaction, which only
 /// one concurrent request can win; later claims, state changes and a retraction are conditional on
-/// the record's ETag. The envelope is stored in binary properties of at most 64 KiB each.
+/// the record's ETag. The envelope is stored in binary properties of at most 64 KiB each. Each record
+/// carries its MAC (<see cref="OutboxMac"/>, columns <c>MacKeyId</c> and <c>Mac</c>); a record that
+/// fails the check is answered <see cref="LedgerOutcome.Tampered"/> and never handed out to be published.
 /// </summary>
-public sealed class TableNotificationLedger(LazyTable table) : INotificationLedger
+public sealed class TableNotificationLedger(LazyTable table, IOutboxMacKeys macKeys) : INotificationLedger
 {
     /// <summary>Table Storage's limit on one binary property.</summary>
     public const int MaxPropertyBytes = 64 * 1024;
@@ -57,14 +59,15 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
             cancellationToken);
     }
 
-    public Task<LedgerClaim> ClaimAsync(OutboxRecord record, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<LedgerClaim> ClaimAsync(OutboxRecord record, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var message = record.Message;
         var partition = LedgerKeys.RecordPartition(message.MessageId);
-        var entity = ToEntity(record, now + lease);
+        var keys = await macKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entity = ToEntity(record, now + lease, OutboxMac.Sign(keys, record));
         var marker = new TableEntity(partition, LedgerKeys.PendingRow(message.MessageId)) { ["FirstReceivedAt"] = record.FirstReceivedAt };
-        return table.RunAsync(
+        return await table.RunAsync(
             async (client, ct) =>
             {
                 try
@@ -90,6 +93,11 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
 
                 var existing = await GetRecordAsync(client, message.MessageId, ct).ConfigureAwait(false)
                     ?? throw new RequestFailedException(503, "The record was deleted while it was being claimed; try again.");
+                if (IntegrityProblem(keys, existing) is { } problem)
+                {
+                    return Tampered(existing, problem);
+                }
+
                 if (!string.Equals(existing.GetString("PayloadHash"), record.PayloadHash, StringComparison.Ordinal))
                 {
                     return Answer(LedgerOutcome.PayloadMismatch, existing);
@@ -97,7 +105,7 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
 
                 return await TakeOverAsync(client, existing, now, lease, evenIfPublished: false, ct).ConfigureAwait(false);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task RetractAsync(LedgerClaim claim, CancellationToken cancellationToken)
@@ -131,18 +139,35 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
             cancellationToken);
     }
 
-    public Task<LedgerClaim> ClaimStoredAsync(string messageId, DateTimeOffset now, TimeSpan lease, bool evenIfPublished, CancellationToken cancellationToken) =>
-        table.RunAsync(
-            async (client, ct) => await GetRecordAsync(client, messageId, ct).ConfigureAwait(false) is { } existing
-                ? await TakeOverAsync(client, existing, now, lease, evenIfPublished, ct).ConfigureAwait(false)
-                : new LedgerClaim(LedgerOutcome.NotFound, messageId, default, null, 0, null),
-            cancellationToken);
+    public async Task<LedgerClaim> ClaimStoredAsync(string messageId, DateTimeOffset now, TimeSpan lease, bool evenIfPublished, CancellationToken cancellationToken)
+    {
+        var keys = await macKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await table.RunAsync(
+            async (client, ct) => await GetRecordAsync(client, messageId, ct).ConfigureAwait(false) switch
+            {
+                null => new LedgerClaim(LedgerOutcome.NotFound, messageId, default, null, 0, null),
+                { } existing when IntegrityProblem(keys, existing) is { } problem => Tampered(existing, problem),
+                { } existing => await TakeOverAsync(client, existing, now, lease, evenIfPublished, ct).ConfigureAwait(false),
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
 
     public Task MarkPublishedAsync(LedgerClaim claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var partition = LedgerKeys.RecordPartition(claim.MessageId);
-        var update = new TableEntity(partition, LedgerKeys.RecordRow(claim.MessageId)) { ["State"] = Published, ["PublishedAt"] = now };
+        var update = new TableEntity(partition, LedgerKeys.RecordRow(claim.MessageId))
+        {
+            ["State"] = Published,
+
+            // The first publish time stays; this one is the last, and each publish is counted.
+            ["PublishedAt"] = claim.FirstPublishedAt ?? now,
+            ["LastPublishedAt"] = now,
+            ["Publishes"] = claim.Publishes + 1,
+
+            // The claim ends with the publish: nobody is publishing the record any more.
+            ["LeaseUntil"] = now,
+        };
         return table.RunAsync<bool>(
             async (client, ct) =>
             {
@@ -251,11 +276,34 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
             },
             cancellationToken);
 
-    /// <summary>A stored record for operators: the whole row, or <see langword="null"/>.</summary>
-    public Task<LedgerEntry?> FindRecordAsync(string messageId, CancellationToken cancellationToken) =>
-        table.RunAsync(
-            async (client, ct) => await GetRecordAsync(client, messageId, ct).ConfigureAwait(false) is { } entity ? ToEntry(entity) : null,
-            cancellationToken);
+    /// <summary>A stored record for operators: the whole row and the outcome of its MAC check, or <see langword="null"/>.</summary>
+    public async Task<LedgerEntry?> FindRecordAsync(string messageId, CancellationToken cancellationToken)
+    {
+        var keys = await macKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await table.RunAsync(
+            async (client, ct) => await GetRecordAsync(client, messageId, ct).ConfigureAwait(false) is { } entity ? ToEntry(entity, IntegrityProblem(keys, entity)) : null,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every record of QoinHub's <c>originalReferenceNo</c>, whatever its partner and status, for
+    /// operators who do not know the partner: a query over every record partition that reads each
+    /// record row (the reference is no key), so slower on a large table.
+    /// </summary>
+    public async IAsyncEnumerable<LedgerEntry> FindRecordsByReferenceAsync(string originalReferenceNo, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var keys = await macKeys.GetAsync(cancellationToken).ConfigureAwait(false);
+        var client = await table.GetAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var partition in LedgerKeys.AllRecordPartitions())
+        {
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partition} and RowKey ge {LedgerKeys.RecordRowPrefix} and RowKey lt {"m`"} and OriginalReferenceNo eq {originalReferenceNo}");
+            await foreach (var entity in QueryHealingAsync(client, filter, null, cancellationToken).ConfigureAwait(false))
+            {
+                yield return ToEntry(entity, IntegrityProblem(keys, entity));
+            }
+        }
+    }
 
     /// <summary>The external-id rows of one Asia/Jakarta day, for operators (every partition of the day, in one range query).</summary>
     public async IAsyncEnumerable<ExternalIdEntry> ListExternalIdsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -279,7 +327,7 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
             },
             cancellationToken);
 
-    internal static TableEntity ToEntity(OutboxRecord record, DateTimeOffset leaseUntil)
+    internal static TableEntity ToEntity(OutboxRecord record, DateTimeOffset leaseUntil, RecordMac mac)
     {
         var message = record.Message;
         if (message.Envelope.Length > MaxEnvelopeBytes)
@@ -303,6 +351,8 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
             ["FirstReceivedAt"] = record.FirstReceivedAt,
             ["LeaseUntil"] = leaseUntil,
             ["Attempts"] = 1,
+            ["MacKeyId"] = mac.KeyId,
+            ["Mac"] = mac.Mac,
         };
         var envelope = message.Envelope;
         var parts = 0;
@@ -361,6 +411,8 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
             return new LedgerClaim(LedgerOutcome.Claimed, existing.GetString("MessageId") ?? string.Empty, FirstReceivedAt(existing), updated.Headers.ETag?.ToString(), attempts, ToMessage(existing))
             {
                 RecordedUnder = RecordedUnder(existing),
+                FirstPublishedAt = existing.GetDateTimeOffset("PublishedAt"),
+                Publishes = PublishesOf(existing),
             };
         }
         catch (RequestFailedException exception) when (exception.Status == 412)
@@ -382,6 +434,40 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
         DateOnly.TryParseExact(record.GetString("JakartaDay"), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? new NotificationKey(partner, day, externalId)
             : null;
+
+    /// <summary>A tampered record's answer: its row's message id (the key, not a column someone may have changed).</summary>
+    private static LedgerClaim Tampered(TableEntity existing, string problem) =>
+        new(LedgerOutcome.Tampered, MessageIdOfRow(existing), FirstReceivedAt(existing), null, existing.GetInt32("Attempts") ?? 1, null) { Problem = problem };
+
+    private static string MessageIdOfRow(TableEntity entity) =>
+        entity.RowKey.StartsWith(LedgerKeys.RecordRowPrefix, StringComparison.Ordinal) ? entity.RowKey[LedgerKeys.RecordRowPrefix.Length..] : entity.RowKey;
+
+    /// <summary>Publishes recorded before the count was kept: one when the record has a publish time.</summary>
+    private static int PublishesOf(TableEntity entity) => entity.GetInt32("Publishes") ?? (entity.GetDateTimeOffset("PublishedAt") is null ? 0 : 1);
+
+    /// <summary>Null when the record's MAC holds and it sits under its own message id; otherwise what is wrong.</summary>
+    private static string? IntegrityProblem(OutboxMacKeyRing keys, TableEntity entity)
+    {
+        OutboxRecord record;
+        try
+        {
+            var day = DateOnly.TryParseExact(entity.GetString("JakartaDay"), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : default;
+            record = new OutboxRecord(ToMessage(entity), entity.GetString("PayloadHash") ?? string.Empty, day, FirstReceivedAt(entity));
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or InvalidCastException)
+        {
+            return "its envelope or a column is not as the app writes them";
+        }
+
+        if (!string.Equals(entity.RowKey, LedgerKeys.RecordRow(record.Message.MessageId), StringComparison.Ordinal))
+        {
+            return "it is stored under another message id than its own";
+        }
+
+        return OutboxMac.Problem(keys, record, entity.GetString("MacKeyId"), TryGetBinary(entity, "Mac"));
+    }
+
+    private static byte[]? TryGetBinary(TableEntity entity, string name) => entity.TryGetValue(name, out var value) ? value as byte[] : null;
 
     private static DateTimeOffset FirstReceivedAt(TableEntity entity) => entity.GetDateTimeOffset("FirstReceivedAt") ?? DateTimeOffset.MinValue;
 
@@ -481,7 +567,7 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
         }
     }
 
-    private static LedgerEntry ToEntry(TableEntity entity) => new(
+    private static LedgerEntry ToEntry(TableEntity entity, string? integrityProblem) => new(
         entity.GetString("MessageId") ?? string.Empty,
         entity.GetString("State") ?? string.Empty,
         FirstReceivedAt(entity),
@@ -490,7 +576,13 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
         entity.GetDateTimeOffset("LeaseUntil"),
         entity.GetString("JakartaDay") ?? string.Empty,
         entity.GetString("PayloadHash") ?? string.Empty,
-        ToMessage(entity));
+        ToMessage(entity))
+    {
+        LastPublishedAt = entity.GetDateTimeOffset("LastPublishedAt") ?? entity.GetDateTimeOffset("PublishedAt"),
+        Publishes = PublishesOf(entity),
+        MacKeyId = entity.GetString("MacKeyId"),
+        IntegrityProblem = integrityProblem,
+    };
 
     private static ExternalIdEntry ToExternalIdEntry(TableEntity row) => new(
         row.GetString("PartnerId") ?? string.Empty,
@@ -502,6 +594,7 @@ public sealed class TableNotificationLedger(LazyTable table) : INotificationLedg
 }
 
 /// <summary>A ledger record as operators see it.</summary>
+/// <param name="PublishedAt">When it was first published.</param>
 public sealed record LedgerEntry(
     string MessageId,
     string State,
@@ -511,7 +604,20 @@ public sealed record LedgerEntry(
     DateTimeOffset? LeaseUntil,
     string JakartaDay,
     string PayloadHash,
-    NotificationMessage Message);
+    NotificationMessage Message)
+{
+    /// <summary>When it was last published (the first time when published once).</summary>
+    public DateTimeOffset? LastPublishedAt { get; init; }
+
+    /// <summary>How many times it was published: the first publish, the relay's, republishes.</summary>
+    public int Publishes { get; init; }
+
+    /// <summary>The id of the key its MAC was made with, as stored.</summary>
+    public string? MacKeyId { get; init; }
+
+    /// <summary>Null when its MAC holds; otherwise what failed. Such a record is never published.</summary>
+    public string? IntegrityProblem { get; init; }
+}
 
 /// <summary>An external-id row: which payment fact (message id) an <c>X-EXTERNAL-ID</c> carried on a day.</summary>
 public sealed record ExternalIdEntry(string PartnerId, string ExternalId, string JakartaDay, string MessageId, string PayloadHash, DateTimeOffset ReceivedAt);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using QoinHub.Merchant.AzureAdapters.KeyVault;
 using QoinHub.Merchant.Health;
 
 namespace QoinHub.Merchant.AzureAdapters.Tables;
@@ -23,7 +24,9 @@ public static class TableStorageServiceCollectionExtensions
     /// <summary>
     /// The token store and the notification ledger on Table Storage, reached as
     /// <see cref="StorageOptions.Tables"/> says (service URI with the registered
-    /// <see cref="TokenCredential"/>, else connection string, else Azurite), and their health check.
+    /// <see cref="TokenCredential"/>, else connection string, else Azurite), and their health check;
+    /// with the outbox MAC keys the ledger signs and verifies its records with
+    /// (<see cref="KeyVault.OutboxMacServiceCollectionExtensions.AddOutboxMacKeys"/>).
     /// </summary>
     public static IServiceCollection AddTableStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -50,7 +53,9 @@ public static class TableStorageServiceCollectionExtensions
         services.TryAddKeyedSingleton<LazyTable>(TokenTableKey, (provider, _) => Table(provider, options => options.TokenTable));
         services.TryAddKeyedSingleton<LazyTable>(NotificationTableKey, (provider, _) => Table(provider, options => options.NotificationTable));
         services.TryAddSingleton<ITokenStore>(provider => new TableTokenStore(provider.GetRequiredKeyedService<LazyTable>(TokenTableKey)));
-        services.TryAddSingleton<INotificationLedger>(provider => new TableNotificationLedger(provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey)));
+        services.AddOutboxMacKeys(configuration);
+        services.TryAddSingleton<INotificationLedger>(provider => new TableNotificationLedger(
+            provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey), provider.GetRequiredService<IOutboxMacKeys>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyCheck, TableHealthCheck>(provider => new TableHealthCheck(
             provider.GetRequiredKeyedService<LazyTable>(TokenTableKey),
             provider.GetRequiredKeyedService<LazyTable>(NotificationTableKey))));

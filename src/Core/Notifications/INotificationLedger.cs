@@ -31,7 +31,10 @@ public interface INotificationLedger
     /// <summary>Claims a stored record by message id (the relay, an operator's republish); no payload to compare.</summary>
     Task<LedgerClaim> ClaimStoredAsync(string messageId, DateTimeOffset now, TimeSpan lease, bool evenIfPublished, CancellationToken cancellationToken);
 
-    /// <summary>Records that the claimed message is on the queue and removes its pending marker.</summary>
+    /// <summary>
+    /// Records that the claimed message is on the queue (keeping the first publish time, adding this
+    /// one and counting it), ends the claim's lease and removes the pending marker.
+    /// </summary>
     Task MarkPublishedAsync(LedgerClaim claim, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Gives a claim up after a failed publish so that the next try need not wait for the lease.</summary>
@@ -83,6 +86,12 @@ public enum LedgerOutcome
 
     /// <summary>No record with that message id (only from <see cref="INotificationLedger.ClaimStoredAsync"/>).</summary>
     NotFound,
+
+    /// <summary>
+    /// The stored record fails its MAC check (<see cref="OutboxMac"/>): changed, or written, by someone
+    /// without the key. It is never published; <see cref="LedgerClaim.Problem"/> says what failed.
+    /// </summary>
+    Tampered,
 }
 
 /// <summary>The answer of a claim.</summary>
@@ -95,6 +104,15 @@ public sealed record LedgerClaim(LedgerOutcome Outcome, string MessageId, DateTi
 
     /// <summary>The key (partner, Asia/Jakarta day, <c>X-EXTERNAL-ID</c>) the record was first stored under, when known.</summary>
     public NotificationKey? RecordedUnder { get; init; }
+
+    /// <summary>When the record was first published, if it was: marking it published again keeps this time.</summary>
+    public DateTimeOffset? FirstPublishedAt { get; init; }
+
+    /// <summary>How many times the record was marked published before this claim.</summary>
+    public int Publishes { get; init; }
+
+    /// <summary>With <see cref="LedgerOutcome.Tampered"/>: what failed (never the record's content).</summary>
+    public string? Problem { get; init; }
 }
 
 /// <summary>A pending marker: a record that was stored and is not known to be published.</summary>

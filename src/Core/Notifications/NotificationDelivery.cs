@@ -76,6 +76,9 @@ public sealed partial class NotificationDelivery(
             case LedgerOutcome.InProgress:
                 LogStillInProgress(logger, key.PartnerId, key.ExternalId, message.MessageId);
                 return new Delivery(DeliveryOutcome.StillInProgress, message.MessageId, claim.Attempt) { Dedupe = dedupe };
+            case LedgerOutcome.Tampered:
+                ReportTampered(claim, MerchantTelemetry.Claimants.Request);
+                return new Delivery(DeliveryOutcome.RecordTampered, message.MessageId, claim.Attempt) { Dedupe = dedupe };
             default:
                 // Not the caller's token: a hang-up must not cancel a publish that may already have landed.
                 var published = await PublishClaimedAsync(claim, relay: false, CancellationToken.None).ConfigureAwait(false);
@@ -180,6 +183,18 @@ public sealed partial class NotificationDelivery(
         return true;
     }
 
+    /// <summary>
+    /// Reports a record that failed its MAC check (<see cref="LedgerOutcome.Tampered"/>), which is not
+    /// published: an error log (event 4301) and <c>qoinhub.outbox.tampered</c>, by who found it
+    /// (one of <see cref="MerchantTelemetry.Claimants"/>). Names the record, never its content.
+    /// </summary>
+    public void ReportTampered(LedgerClaim claim, string claimant)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        MerchantTelemetry.RecordTampered(claimant);
+        LogTampered(logger, claim.MessageId, claimant, claim.Problem ?? "its MAC check failed");
+    }
+
     private static Activity? StartPublishSpan(NotificationMessage message, string system, bool relay)
     {
         if (!MerchantTelemetry.Source.HasListeners())
@@ -231,6 +246,9 @@ public sealed partial class NotificationDelivery(
     [LoggerMessage(EventId = LogEvents.NotificationReleaseFailed, Level = LogLevel.Warning, Message = "Could not release the claim on {MessageId}; it expires by itself")]
     private static partial void LogReleaseFailed(ILogger logger, string messageId, Exception exception);
 
+    [LoggerMessage(EventId = LogEvents.OutboxRecordTampered, Level = LogLevel.Error, Message = "Outbox record {MessageId} fails its integrity check ({Problem}) and is not published (found by the {Claimant}); it was changed or written without the outbox MAC key: see docs/operations.md, Tampered outbox record")]
+    private static partial void LogTampered(ILogger logger, string messageId, string claimant, string problem);
+
     [LoggerMessage(EventId = LogEvents.NotificationFactPayloadMismatch, Level = LogLevel.Warning, Message = "Notification {PartnerId}/{ExternalId}: the same transaction and status ({MessageId}) was accepted before with a different payload; the first one stands, answered 4095600")]
     private static partial void LogFactPayloadMismatch(ILogger logger, string partnerId, string externalId, string messageId);
 }
@@ -254,6 +272,9 @@ public enum DeliveryOutcome
 
     /// <summary>The queue did not accept it; the record stays for a retry or the relay.</summary>
     PublishFailed,
+
+    /// <summary>The stored record of the payment fact fails its MAC check: nothing published, answered 5xx (reported by <see cref="NotificationDelivery.ReportTampered"/>).</summary>
+    RecordTampered,
 }
 
 /// <summary>The result of <see cref="NotificationDelivery.DeliverAsync"/>.</summary>

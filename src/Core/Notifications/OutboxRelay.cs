@@ -18,15 +18,27 @@ public sealed partial class OutboxRelay(
     TimeProvider clock,
     ILogger<OutboxRelay> logger)
 {
+    /// <summary>Markers first received up to this far in the future (another instance's clock) still count as not due.</summary>
+    private static readonly TimeSpan NotDueHorizon = TimeSpan.FromDays(1);
+
     public async Task<RelayRun> RunOnceAsync(CancellationToken cancellationToken)
     {
         using var span = MerchantTelemetry.Source.StartActivity(MerchantTelemetry.Spans.RelayRun);
         var settings = options.CurrentValue;
         var now = clock.GetUtcNow();
-        int published = 0, failed = 0, skipped = 0, orphans = 0, pending = 0, left = 0;
+        int published = 0, failed = 0, skipped = 0, orphans = 0, pending = 0, left = 0, tampered = 0, notDue = 0;
         DateTimeOffset? oldest = null, oldestLeft = null;
-        await foreach (var record in ledger.ListPendingAsync(now - settings.RelayAfter, cancellationToken).ConfigureAwait(false))
+        var due = now - settings.RelayAfter;
+
+        // Every pending marker, so that the run can say how many are waiting for the relay age.
+        await foreach (var record in ledger.ListPendingAsync(now + NotDueHorizon, cancellationToken).ConfigureAwait(false))
         {
+            if (record.FirstReceivedAt >= due)
+            {
+                notDue++;
+                continue;
+            }
+
             pending++;
             if (oldest is null || record.FirstReceivedAt < oldest)
             {
@@ -49,6 +61,12 @@ public sealed partial class OutboxRelay(
                     }
 
                     break;
+                case LedgerOutcome.Tampered:
+                    // Never published; reported on every run until an operator deals with it.
+                    tampered++;
+                    delivery.ReportTampered(claim, MerchantTelemetry.Claimants.Relay);
+                    StillPending(record);
+                    break;
                 case LedgerOutcome.NotFound:
                     orphans++;
                     LogOrphan(logger, record.MessageId);
@@ -68,13 +86,13 @@ public sealed partial class OutboxRelay(
 
         // What this run leaves unpublished, for the outbox gauges (read between runs, without storage).
         MerchantTelemetry.RecordOutbox(left, oldestLeft, clock);
-        var run = new RelayRun(pending, published, failed, skipped, orphans, oldest is { } o ? now - o : null);
+        var run = new RelayRun(pending, published, failed, skipped, orphans, oldest is { } o ? now - o : null) { Tampered = tampered, NotDue = notDue };
         span?.SetTag("outbox.pending", pending);
         span?.SetTag("outbox.published", published);
         span?.SetTag("outbox.failed", failed);
-        if (failed > 0)
+        if (failed > 0 || tampered > 0)
         {
-            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "the queue refused some records");
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failed > 0 ? "the queue refused some records" : "some records failed their integrity check");
         }
 
         if (pending > 0)
@@ -105,4 +123,12 @@ public sealed partial class OutboxRelay(
 }
 
 /// <summary>What one relay run found and did; <see cref="OldestAge"/> is the age of the oldest pending record it saw.</summary>
-public sealed record RelayRun(int Pending, int Published, int Failed, int Skipped, int Orphans, TimeSpan? OldestAge);
+/// <param name="Pending">Unpublished records past the relay age.</param>
+public sealed record RelayRun(int Pending, int Published, int Failed, int Skipped, int Orphans, TimeSpan? OldestAge)
+{
+    /// <summary>Records past the relay age that failed their MAC check: not published, reported.</summary>
+    public int Tampered { get; init; }
+
+    /// <summary>Unpublished records younger than the relay age: left for a later run.</summary>
+    public int NotDue { get; init; }
+}

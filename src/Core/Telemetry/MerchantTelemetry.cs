@@ -50,6 +50,7 @@ public static class MerchantTelemetry
         public const string LedgerOutcome = "ledger.outcome";
         public const string TokenState = "snap.token_state";
         public const string ErrorType = "error.type";
+        public const string Claimant = "outbox.claimant";
     }
 
     /// <summary>Values of <see cref="Attributes.Dedupe"/> and <see cref="Attributes.LedgerOutcome"/>.</summary>
@@ -75,6 +76,14 @@ public static class MerchantTelemetry
     }
 
     /// <summary>Values of <see cref="Attributes.RefusalReason"/>.</summary>
+    /// <summary>Who claims an outbox record (the <c>outbox.claimant</c> tag).</summary>
+    public static class Claimants
+    {
+        public const string Request = "request";
+        public const string Relay = "relay";
+        public const string Operator = "operator";
+    }
+
     public static class Refusals
     {
         public const string InvalidRequest = "invalid_request";
@@ -109,6 +118,9 @@ public static class MerchantTelemetry
 
     private static readonly Counter<long> LedgerOutcomes = Meter.CreateCounter<long>(
         "qoinhub.ledger.outcomes", "{notification}", "Verified notifications by what the ledger made of them: new, retry, replay, conflict.");
+
+    private static readonly Counter<long> TamperedRecords = Meter.CreateCounter<long>(
+        "qoinhub.outbox.tampered", "{record}", "Outbox records found failing their MAC check (changed or written without the key), by who found them; none is published.");
 
     private static readonly Counter<long> TokensIssued = Meter.CreateCounter<long>(
         "qoinhub.tokens.issued", "{token}", "Access tokens issued, by partner.");
@@ -175,6 +187,9 @@ public static class MerchantTelemetry
 
     internal static void RecordLedgerOutcome(string outcome) =>
         LedgerOutcomes.Add(1, new KeyValuePair<string, object?>(Attributes.LedgerOutcome, outcome));
+
+    internal static void RecordTampered(string claimant) =>
+        TamperedRecords.Add(1, new KeyValuePair<string, object?>(Attributes.Claimant, claimant));
 
     internal static void RecordTokenIssued(string partnerId) =>
         TokensIssued.Add(1, new KeyValuePair<string, object?>(Attributes.PartnerId, partnerId));

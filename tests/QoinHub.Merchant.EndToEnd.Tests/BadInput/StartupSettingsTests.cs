@@ -18,6 +18,8 @@ public sealed class StartupSettingsTests
         { "Partners__0__PublicKeys__0", "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----", "Partners:0:PublicKeys:0" },
         { "Partners__0__ClientId", null, "Partners" },
         { "LocalQueue__Name", "Not_A_Queue", "LocalQueue:Name" },
+        { "Outbox__MacKeys__test", "c2hvcnQ=", "Outbox:MacKeys:test" },
+        { "Outbox__MacKeyId", null, "Outbox:MacKeyId" },
 
         // A sample's placeholder left in place is not a secret (local.settings.sample.json has one).
         { "Partners__0__ClientSecrets__0", "paste the content of .dev/dev-qoinhub/client-secret.txt", "Partners:0:ClientSecrets:0" },
@@ -35,7 +37,9 @@ public sealed class StartupSettingsTests
         };
         if (value is null)
         {
-            foreach (var key in settings.Keys.Where(key => key.StartsWith("Partners__", StringComparison.Ordinal)).ToList())
+            // No partner at all, or the one setting left out.
+            var removed = name.StartsWith("Partners__", StringComparison.Ordinal) ? "Partners__" : name;
+            foreach (var key in settings.Keys.Where(key => key.StartsWith(removed, StringComparison.Ordinal)).ToList())
             {
                 settings.Remove(key);
             }

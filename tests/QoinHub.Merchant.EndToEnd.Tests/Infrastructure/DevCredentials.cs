@@ -1,3 +1,5 @@
+using QoinHub.Merchant.Testing;
+
 namespace QoinHub.Merchant.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
@@ -9,7 +11,8 @@ internal sealed class DevCredentials : IDisposable
     private DevCredentials(string root, IReadOnlyDictionary<string, string> appSettings)
     {
         Root = root;
-        AppSettings = appSettings;
+        // The app's settings for these partners, and the outbox MAC key every test app uses.
+        AppSettings = appSettings.Concat(OutboxMacTestKey.Settings("__")).ToDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>The directory <c>dev-keys</c> ran in; its <c>.dev</c> holds the credentials.</summary>

@@ -118,6 +118,8 @@ public class SnapAppFactory : IDisposable, IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = StorageConnectionString,
+            ["Outbox:MacKeyId"] = OutboxMacTestKey.KeyId,
+            ["Outbox:MacKeys:" + OutboxMacTestKey.KeyId] = OutboxMacTestKey.Key,
             ["Storage:TokenTable"] = TokenTable,
             ["Storage:NotificationTable"] = NotificationTable,
             ["LocalQueue:Name"] = QueueName,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using QoinHub.Merchant.AzureAdapters.Tables;
 using QoinHub.Merchant.Notifications;
+using QoinHub.Merchant.Tests.Outbox;
 
 namespace QoinHub.Merchant.Tests.Ledger;
 
@@ -66,7 +67,7 @@ public sealed class LedgerKeysTests
     public void The_default_body_limit_fits_one_envelope_property()
     {
         Assert.True(new QoinHub.Merchant.Snap.SnapOptions().MaxBodyBytes + 4096 <= TableNotificationLedger.MaxPropertyBytes);
-        var configuration = new ConfigurationBuilder().Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestOutboxMacKeys.Settings).Build();
         new ServiceCollection().AddTableStorage(configuration);
     }
 }

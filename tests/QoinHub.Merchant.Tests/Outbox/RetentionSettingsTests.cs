@@ -25,6 +25,8 @@ public sealed class RetentionSettingsTests
         using var host = AppComposition.Build(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = AzuriteServer.Instance.ConnectionString,
+            ["Outbox:MacKeyId"] = OutboxMacTestKey.KeyId,
+            ["Outbox:MacKeys:" + OutboxMacTestKey.KeyId] = OutboxMacTestKey.Key,
             ["LocalQueue:Name"] = "retention-settings",
             ["Partners:0:ClientId"] = Fixtures.Vectors.ClientId,
             ["Partners:0:PublicKeys:0"] = Fixtures.Vectors.PublicKeyPem,

@@ -31,6 +31,11 @@ public sealed class OperatorTestBed : IDisposable
     public const string Partner = "dev-qoinhub";
     public const string OtherPartner = "dev-qoinhub-2";
 
+    /// <summary>The outbox MAC key the app and the tool share in these tests (a test value, 32 bytes).</summary>
+    public const string MacKeyId = "test1";
+
+    public static readonly string MacKey = Convert.ToBase64String(Encoding.UTF8.GetBytes("operator-tests-outbox-mac-key-32"));
+
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..12];
@@ -45,6 +50,8 @@ public sealed class OperatorTestBed : IDisposable
             ["Storage__NotificationTable"] = NotificationTable,
             ["Storage__TokenTable"] = TokenTable,
             ["LocalQueue__Name"] = QueueName,
+            ["Outbox__MacKeyId"] = MacKeyId,
+            ["Outbox__MacKeys__" + MacKeyId] = MacKey,
         };
         foreach (var (key, value) in settings ?? [])
         {
@@ -87,7 +94,8 @@ public sealed class OperatorTestBed : IDisposable
     /// received at <paramref name="receivedAt"/> (default: five minutes before now). When
     /// <paramref name="published"/> is false the queue refuses it, which leaves it recorded and unpublished.
     /// </summary>
-    public async Task<Seeded> SeedAsync(string externalId, string reference, string status = "00", bool published = true, string partner = Partner, DateTimeOffset? receivedAt = null)
+    public async Task<Seeded> SeedAsync(
+        string externalId, string reference, string status = "00", bool published = true, string partner = Partner, DateTimeOffset? receivedAt = null, string amount = "15000.00")
     {
         var at = receivedAt ?? Now.AddMinutes(-5);
         _seedClock.SetUtcNow(at);
@@ -98,6 +106,7 @@ public sealed class OperatorTestBed : IDisposable
             ["latestTransactionStatus"] = status,
             ["originalPartnerReferenceNo"] = "ORDER-" + reference,
             ["originalReferenceNo"] = reference,
+            ["amount"] = new Dictionary<string, string> { ["value"] = amount, ["currency"] = "IDR" },
             ["transactionStatusDesc"] = "Success",
             ["additionalInfo"] = new Dictionary<string, string> { ["note"] = "seeded" },
         }));
@@ -146,6 +155,17 @@ public sealed class OperatorTestBed : IDisposable
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }
+    }
+
+    /// <summary>The ledger's table, for changing rows by hand as someone with a data role on it could.</summary>
+    public TableClient NotificationTableClient() => new(ConnectionString, NotificationTable);
+
+    /// <summary>Puts a text on the queue as another writer would (Base64, as the app writes).</summary>
+    public async Task SendToQueueAsync(string text)
+    {
+        var queue = new QueueClient(ConnectionString, QueueName, new QueueClientOptions(StorageQueuePublisher.PinnedServiceVersion) { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync(text);
     }
 
     public static string MessageIdOf(string envelope)

@@ -17,13 +17,14 @@ public static class OperatorCommandLine
         var storage = new StorageCliOptions();
         var root = new RootCommand(
             "The merchant's operator tool for QoinHub notifications: finds them in the ledger, republishes them, runs the outbox relay and retention. " +
-            "Reads the app's settings from the environment (Storage__*, ServiceBus__*, LocalQueue__Name, Outbox__*, Retention__*).")
+            "Reads the app's settings from the environment (Storage__*, ServiceBus__*, LocalQueue__Name, Outbox__* with the outbox MAC keys, KeyVault__Uri, Retention__*).")
         {
             ListCommand.Create(console, storage),
             ShowCommand.Create(console, storage),
             RepublishCommand.Create(console, storage),
             RelayCommand.Create(console, storage),
             RetentionCommand.Create(console, storage),
+            QueueCommand.Create(console, storage),
         };
         storage.AddTo(root);
 

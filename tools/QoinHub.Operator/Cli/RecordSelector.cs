@@ -7,8 +7,8 @@ namespace QoinHub.OperatorTool.Cli;
 /// <summary>
 /// How <c>show</c> and <c>republish</c> name a notification: <c>--message-id</c>; or
 /// <c>--external-id</c> and <c>--partner</c> (with <c>--day</c>, or the days retention keeps, newest
-/// first); or <c>--reference</c> (QoinHub's <c>originalReferenceNo</c>) and <c>--partner</c> (with
-/// <c>--status</c>, or every status 00-09).
+/// first); or <c>--reference</c> (QoinHub's <c>originalReferenceNo</c>), with <c>--partner</c> or
+/// searching every partner, and with <c>--status</c> or every status 00-09.
 /// </summary>
 public sealed partial class RecordSelector
 {
@@ -20,7 +20,7 @@ public sealed partial class RecordSelector
 
     public Option<string?> Day { get; } = new("--day") { Description = "With --external-id: the Asia/Jakarta day of its X-TIMESTAMP (yyyy-MM-dd, today, yesterday); default: every day retention keeps, newest first" };
 
-    public Option<string?> Reference { get; } = new("--reference") { Description = "QoinHub's originalReferenceNo (with --partner)" };
+    public Option<string?> Reference { get; } = new("--reference") { Description = "QoinHub's originalReferenceNo; without --partner every partner's records are searched (a scan of the ledger, slower on a large table)" };
 
     public Option<string?> Status { get; } = new("--status") { Description = "With --reference: latestTransactionStatus 00-09; default: each of them" };
 
@@ -43,7 +43,7 @@ public sealed partial class RecordSelector
         var ways = new[] { result.GetValue(MessageId), result.GetValue(ExternalId), result.GetValue(Reference) }.Count(v => v is not null);
         if (ways != 1)
         {
-            throw new UsageException("Name the notification one way: --message-id M, or --external-id N --partner P [--day D], or --reference R --partner P [--status S].");
+            throw new UsageException("Name the notification one way: --message-id M, or --external-id N --partner P [--day D], or --reference R [--partner P] [--status S].");
         }
 
         if (result.GetValue(MessageId) is { } messageId && !RecordFinder.IsMessageId(messageId.Trim().ToLowerInvariant()))
@@ -51,9 +51,9 @@ public sealed partial class RecordSelector
             throw new UsageException($"--message-id '{messageId}' is not a message id (64 hex characters).");
         }
 
-        if ((result.GetValue(ExternalId) is not null || result.GetValue(Reference) is not null) && string.IsNullOrWhiteSpace(result.GetValue(Partner)))
+        if (result.GetValue(ExternalId) is not null && string.IsNullOrWhiteSpace(result.GetValue(Partner)))
         {
-            throw new UsageException("--external-id and --reference need --partner (QoinHub's X-PARTNER-ID).");
+            throw new UsageException("--external-id needs --partner (QoinHub's X-PARTNER-ID): X-EXTERNAL-IDs are unique per partner only.");
         }
 
         if (result.GetValue(Day) is { } day)
@@ -96,7 +96,8 @@ public sealed partial class RecordSelector
         }
 
         var statuses = result.GetValue(Status) is { } status ? $"status {status}" : "any status 00-09";
-        return $"originalReferenceNo {result.GetValue(Reference)} of partner {result.GetValue(Partner)} with {statuses}";
+        var partners = result.GetValue(Partner) is { } partner ? $"partner {partner}" : "any partner";
+        return $"originalReferenceNo {result.GetValue(Reference)} of {partners} with {statuses}";
     }
 
     /// <summary>Every notification the selection matches, newest day first for external ids, by status for references.</summary>
@@ -110,17 +111,19 @@ public sealed partial class RecordSelector
             return finder.ByMessageIdAsync(messageId.Trim().ToLowerInvariant(), cancellationToken);
         }
 
-        var partner = result.GetValue(Partner)!;
+        var partner = result.GetValue(Partner);
         if (result.GetValue(ExternalId) is { } externalId)
         {
             IEnumerable<DateOnly> days = result.GetValue(Day) is { } day
                 ? [Days.Parse(day, "--day", services.Clock)]
                 : RecentDays(services);
-            return finder.ByExternalIdAsync(partner, externalId, days, cancellationToken);
+            return finder.ByExternalIdAsync(partner!, externalId, days, cancellationToken);
         }
 
         IEnumerable<string> statuses = result.GetValue(Status) is { } status ? [status] : RecordFinder.AllStatuses;
-        return finder.ByReferenceAsync(partner, result.GetValue(Reference)!, statuses, cancellationToken);
+        return string.IsNullOrWhiteSpace(partner)
+            ? finder.ByReferenceOfAnyPartnerAsync(result.GetValue(Reference)!, statuses, cancellationToken)
+            : finder.ByReferenceAsync(partner, result.GetValue(Reference)!, statuses, cancellationToken);
     }
 
     /// <summary>Today (Asia/Jakarta) and every earlier day whose rows retention still keeps, newest first.</summary>

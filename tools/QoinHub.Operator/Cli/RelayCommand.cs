@@ -48,6 +48,19 @@ public static class RelayCommand
                     console.Out.WriteLine($"The oldest was {Times.Format(oldest)} old.");
                 }
 
+                if (run.NotDue > 0)
+                {
+                    console.Out.WriteLine(
+                        $"{run.NotDue} unpublished record(s) younger than {Times.Format(services.Outbox.RelayAfter)} are not due yet (run relay --relay-after 0s to publish them now).");
+                }
+
+                if (run.Tampered > 0)
+                {
+                    console.Out.WriteLine(
+                        $"{run.Tampered} refused: failed the integrity check (changed or written without the outbox MAC key); not published, logged as event 4301. " +
+                        "Find them with list --state received and show; see docs/operations.md, Tampered outbox record.");
+                }
+
                 if (run.Failed > 0)
                 {
                     await console.Error.WriteLineAsync(
@@ -55,7 +68,7 @@ public static class RelayCommand
                     return ExitCodes.Unreachable;
                 }
 
-                return ExitCodes.Success;
+                return run.Tampered > 0 ? ExitCodes.NotFoundOrRefused : ExitCodes.Success;
             }, cancellationToken);
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QoinHub.Merchant.Notifications;
+using QoinHub.Merchant.Telemetry;
 using QoinHub.OperatorTool.Operations;
 using QoinHub.OperatorTool.Output;
 
@@ -7,7 +8,8 @@ namespace QoinHub.OperatorTool.Cli;
 
 /// <summary>
 /// <c>republish</c>: publishes a stored notification again, under its own message id, by the same
-/// claim and publish the app uses; published or not before. Refused while another claimant holds it.
+/// claim and publish the app uses; published or not before. Refused while another claimant holds it,
+/// and for a record that fails its MAC check. Prints what the envelope it sends carries.
 /// </summary>
 public static class RepublishCommand
 {
@@ -75,6 +77,12 @@ public static class RepublishCommand
             case LedgerOutcome.NotFound:
                 await console.Error.WriteLineAsync($"Not found: record {messageId} was deleted meanwhile; nothing republished.");
                 return ExitCodes.NotFoundOrRefused;
+            case LedgerOutcome.Tampered:
+                services.Delivery.ReportTampered(claim, MerchantTelemetry.Claimants.Operator);
+                await console.Error.WriteLineAsync(
+                    $"Refused: record {messageId} fails its integrity check ({claim.Problem}): it was changed or written without the outbox MAC key, so it is never published. " +
+                    "Nothing republished; see docs/operations.md, Tampered outbox record.");
+                return ExitCodes.NotFoundOrRefused;
             default:
                 await console.Error.WriteLineAsync($"Refused: the ledger answered {claim.Outcome} for record {messageId}; nothing republished.");
                 return ExitCodes.NotFoundOrRefused;
@@ -82,6 +90,9 @@ public static class RepublishCommand
 
         var message = claim.Message!;
         var target = SettingHints.PublishTarget(services.Configuration);
+
+        // What goes on the queue is the envelope itself: say what it carries, not what the columns say.
+        console.Out.WriteLine("Sending the stored envelope: " + NotificationPrinter.Summary(message.Envelope) + ".");
         if (!await services.Delivery.PublishClaimedAsync(claim, CancellationToken.None))
         {
             await console.Error.WriteLineAsync(
@@ -95,7 +106,7 @@ public static class RepublishCommand
             $"status {message.LatestTransactionStatus}) to {target} as attempt {claim.Attempt}.");
         console.Out.WriteLine(record is null
             ? "The record was deleted meanwhile."
-            : $"Record state: {record.State}, published at {Times.Format(record.PublishedAt)}.");
+            : $"Record state: {record.State}, published at {NotificationPrinter.PublishTimes(record)}.");
         return ExitCodes.Success;
     }
 }

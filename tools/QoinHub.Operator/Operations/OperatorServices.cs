@@ -32,6 +32,9 @@ public sealed class OperatorServices : IAsyncDisposable
 
     public IConfiguration Configuration { get; }
 
+    /// <summary>The services themselves, for what has no property of its own (the publisher).</summary>
+    public IServiceProvider Provider => _provider;
+
     public TimeProvider Clock => _provider.GetRequiredService<TimeProvider>();
 
     /// <summary>The ledger as the app registers it; its operator queries are on the table implementation.</summary>
@@ -58,7 +61,16 @@ public sealed class OperatorServices : IAsyncDisposable
         services.AddSingleton(console.Clock);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(new TextWriterLoggerProvider(console.Error)));
         services.AddMerchantCallbacks(configuration);
-        services.AddTableStorage(configuration);
+        try
+        {
+            services.AddTableStorage(configuration);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException exception)
+        {
+            // The outbox MAC settings: the tool verifies records with the app's keys (and signs none).
+            throw new UsageException(string.Join("; ", exception.Failures.Select(f => f.Replace(":", "__", StringComparison.Ordinal))) + ".", exception);
+        }
+
         if (withPublisher)
         {
             try

@@ -55,6 +55,22 @@ public sealed class RecordFinder(TableNotificationLedger ledger)
         return found;
     }
 
+    /// <summary>The records of <c>originalReferenceNo</c> of every partner with one of <paramref name="statuses"/>, by partner then status.</summary>
+    public async Task<IReadOnlyList<FoundNotification>> ByReferenceOfAnyPartnerAsync(string originalReferenceNo, IEnumerable<string> statuses, CancellationToken cancellationToken)
+    {
+        var wanted = statuses.ToHashSet(StringComparer.Ordinal);
+        var found = new List<FoundNotification>();
+        await foreach (var record in ledger.FindRecordsByReferenceAsync(originalReferenceNo, cancellationToken).ConfigureAwait(false))
+        {
+            if (wanted.Contains(record.Message.LatestTransactionStatus))
+            {
+                found.Add(new FoundNotification(record.MessageId, null, record));
+            }
+        }
+
+        return [.. found.OrderBy(f => f.Record!.Message.PartnerId, StringComparer.Ordinal).ThenBy(f => f.Record!.Message.LatestTransactionStatus, StringComparer.Ordinal)];
+    }
+
     public static bool IsMessageId(string value) =>
         value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

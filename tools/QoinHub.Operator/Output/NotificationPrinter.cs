@@ -100,13 +100,16 @@ public static class NotificationPrinter
             new("status", message.LatestTransactionStatus),
             new("day", $"{Times.Day(record.JakartaDay)} (Asia/Jakarta, of X-TIMESTAMP)"),
             new("first received", Times.Format(record.FirstReceivedAt)),
-            new("published at", record.PublishedAt is { } publishedAt ? Times.Format(publishedAt) : "- (not published)"),
+            new("published at", record.PublishedAt is null ? "- (not published)" : PublishTimes(record)),
             new("attempts", $"{record.Attempts} (claims: the first publish, retries, relay runs, republishes)"),
             new("lease", Lease(record, now)),
+            new("integrity", Integrity(record)),
         ]);
         WritePairs(writer, lines);
         writer.WriteLine();
-        writer.WriteLine("notification (the stored envelope, pretty-printed; the queue gets it as stored):");
+        writer.WriteLine(record.IntegrityProblem is null
+            ? "notification (the stored envelope, pretty-printed; the queue gets it as stored):"
+            : "notification (the stored envelope as the table holds it now; it fails its integrity check and is never published):");
         writer.WriteLine(Pretty(message.Envelope));
     }
 
@@ -141,9 +144,17 @@ public static class NotificationPrinter
                     json.WriteString("jakartaDay", Times.Day(record.JakartaDay));
                     WriteMoment(json, "firstReceivedAt", record.FirstReceivedAt);
                     WriteMoment(json, "publishedAt", record.PublishedAt);
+                    WriteMoment(json, "lastPublishedAt", record.LastPublishedAt);
+                    json.WriteNumber("publishes", record.Publishes);
                     json.WriteNumber("attempts", record.Attempts);
                     WriteMoment(json, "leaseUntil", record.LeaseUntil);
                     json.WriteBoolean("leaseHeld", record.LeaseUntil is { } until && until > now);
+                    json.WriteBoolean("integrityVerified", record.IntegrityProblem is null);
+                    if (record.IntegrityProblem is { } problem)
+                    {
+                        json.WriteString("integrityProblem", problem);
+                    }
+
                     json.WritePropertyName("notification");
                     using var envelope = JsonDocument.Parse(message.Envelope);
                     envelope.WriteTo(json);
@@ -154,6 +165,56 @@ public static class NotificationPrinter
 
             json.WriteEndArray();
         });
+    }
+
+    /// <summary>The first publish time, and the last and the count when published more than once.</summary>
+    public static string PublishTimes(LedgerEntry record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Publishes > 1
+            ? $"{Times.Format(record.PublishedAt)} (first of {record.Publishes} publishes; last {Times.Format(record.LastPublishedAt)})"
+            : Times.Format(record.PublishedAt);
+    }
+
+    /// <summary>Whether the record's MAC holds: a record that fails is never published.</summary>
+    public static string Integrity(LedgerEntry record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.IntegrityProblem is { } problem
+            ? $"FAILED: {problem}. Changed or written without the outbox MAC key; never published (docs/operations.md, Tampered outbox record)"
+            : $"verified (MAC key {record.MacKeyId})";
+    }
+
+    /// <summary>
+    /// What an envelope carries for the order system, read from the envelope itself: status, amount
+    /// and references of its notification (<c>-</c> for a field it lacks).
+    /// </summary>
+    public static string Summary(ReadOnlyMemory<byte> envelope)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(envelope);
+            var notification = document.RootElement.TryGetProperty("notification", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : default;
+            var amount = Field(notification, "amount") is { ValueKind: JsonValueKind.Object } money
+                ? $"{Text(Field(money, "value"))} {Text(Field(money, "currency"))}"
+                : "-";
+            return $"latestTransactionStatus {Text(Field(notification, "latestTransactionStatus"))}, amount {amount}, " +
+                $"originalReferenceNo {Text(Field(notification, "originalReferenceNo"))}, originalPartnerReferenceNo {Text(Field(notification, "originalPartnerReferenceNo"))}";
+        }
+        catch (JsonException)
+        {
+            return "not JSON";
+        }
+
+        static JsonElement? Field(JsonElement? element, string name) =>
+            element is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty(name, out var field) ? field : null;
+
+        static string Text(JsonElement? element) => element switch
+        {
+            { ValueKind: JsonValueKind.String } value => value.GetString()!,
+            { } value => value.GetRawText(),
+            null => "-",
+        };
     }
 
     public static string Lease(LedgerEntry record, DateTimeOffset now)

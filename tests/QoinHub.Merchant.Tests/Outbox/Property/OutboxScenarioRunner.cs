@@ -76,7 +76,7 @@ internal sealed class OutboxScenarioRunner
         var tableName = "outboxprop" + Guid.NewGuid().ToString("N")[..16];
         var tableClient = new TableClient(AzuriteServer.Instance.ConnectionString, tableName, new TableClientOptions().WithCallbackRetries());
         using var lazyTable = new LazyTable(tableClient);
-        var ledger = new ObservedLedger(new TableNotificationLedger(lazyTable));
+        var ledger = new ObservedLedger(new TableNotificationLedger(lazyTable, TestOutboxMacKeys.Instance));
         var publisher = new FaultyPublisher(_publisher, AttemptTimeout, PublishAttempts);
         var options = new FixedOptions(new OutboxOptions { ClaimLease = Timing.ClaimLease, RelayAfter = Timing.RelayAfter });
         var delivery = new NotificationDelivery(ledger, publisher, options, _clock, NullLogger<NotificationDelivery>.Instance);
@@ -94,7 +94,7 @@ internal sealed class OutboxScenarioRunner
 
             await DrainAsync(relay, tableClient);
             var sends = _broker.Sends.Skip(firstSend).Where(send => send.Message.MessageId != WarmUpMessage.MessageId).ToList();
-            return new ScenarioResult(await CheckAsync(tableClient, new TableNotificationLedger(lazyTable), ledger, publisher, sends), [.. _log]);
+            return new ScenarioResult(await CheckAsync(tableClient, new TableNotificationLedger(lazyTable, TestOutboxMacKeys.Instance), ledger, publisher, sends), [.. _log]);
         }
         finally
         {
