@@ -70,40 +70,54 @@ public sealed class TableNotificationLedger(LazyTable table, IOutboxMacKeys macK
         return await table.RunAsync(
             async (client, ct) =>
             {
-                try
+                for (var attempt = 1; ; attempt++)
                 {
-                    var added = await client.SubmitTransactionAsync(
-                        [new TableTransactionAction(TableTransactionActionType.Add, entity), new TableTransactionAction(TableTransactionActionType.Add, marker)], ct).ConfigureAwait(false);
-                    return new LedgerClaim(LedgerOutcome.Claimed, message.MessageId, record.FirstReceivedAt, added.Value[0].Headers.ETag?.ToString(), 1, message)
+                    try
                     {
-                        StoredNow = true,
-                        RecordedUnder = new NotificationKey(message.PartnerId, record.JakartaDay, message.ExternalId),
-                    };
-                }
-                catch (TableTransactionFailedException exception) when (exception.Status == 409 && exception.FailedTransactionActionIndex == 1)
-                {
-                    // A marker without its record (the record was deleted by hand): the record is new after all.
-                    await client.DeleteEntityAsync(partition, marker.RowKey, ETag.All, ct).ConfigureAwait(false);
-                    throw new RequestFailedException(503, "A stale pending marker was removed; try again.", exception);
-                }
-                catch (TableTransactionFailedException exception) when (exception.Status == 409)
-                {
-                    // Recorded before: decide from the stored record below.
-                }
+                        var added = await client.SubmitTransactionAsync(
+                            [new TableTransactionAction(TableTransactionActionType.Add, entity), new TableTransactionAction(TableTransactionActionType.Add, marker)], ct).ConfigureAwait(false);
+                        return new LedgerClaim(LedgerOutcome.Claimed, message.MessageId, record.FirstReceivedAt, added.Value[0].Headers.ETag?.ToString(), 1, message)
+                        {
+                            StoredNow = true,
+                            RecordedUnder = new NotificationKey(message.PartnerId, record.JakartaDay, message.ExternalId),
+                        };
+                    }
+                    catch (TableTransactionFailedException exception) when (exception.Status == 409 && exception.FailedTransactionActionIndex == 1)
+                    {
+                        // A marker without its record (the record was deleted by hand): the record is new after all.
+                        await client.DeleteEntityAsync(partition, marker.RowKey, ETag.All, ct).ConfigureAwait(false);
+                        throw new RequestFailedException(503, "A stale pending marker was removed; try again.", exception);
+                    }
+                    catch (TableTransactionFailedException exception) when (exception.Status == 409)
+                    {
+                        // Recorded before: decide from the stored record below.
+                    }
 
-                var existing = await GetRecordAsync(client, message.MessageId, ct).ConfigureAwait(false)
-                    ?? throw new RequestFailedException(503, "The record was deleted while it was being claimed; try again.");
-                if (IntegrityProblem(keys, existing) is { } problem)
-                {
-                    return Tampered(existing, problem);
-                }
+                    var existing = await GetRecordAsync(client, message.MessageId, ct).ConfigureAwait(false);
+                    if (existing is null)
+                    {
+                        // Deleted between the insert and the read: retracted by a first receipt whose
+                        // X-EXTERNAL-ID was taken, or by hand. The fact is new again: insert it once more.
+                        if (attempt < 3)
+                        {
+                            continue;
+                        }
 
-                if (!string.Equals(existing.GetString("PayloadHash"), record.PayloadHash, StringComparison.Ordinal))
-                {
-                    return Answer(LedgerOutcome.PayloadMismatch, existing);
-                }
+                        throw new RequestFailedException(503, "The record was deleted while it was being claimed; try again.");
+                    }
 
-                return await TakeOverAsync(client, existing, now, lease, evenIfPublished: false, ct).ConfigureAwait(false);
+                    if (IntegrityProblem(keys, existing) is { } problem)
+                    {
+                        return Tampered(existing, problem);
+                    }
+
+                    if (!string.Equals(existing.GetString("PayloadHash"), record.PayloadHash, StringComparison.Ordinal))
+                    {
+                        return Answer(LedgerOutcome.PayloadMismatch, existing);
+                    }
+
+                    return await TakeOverAsync(client, existing, now, lease, evenIfPublished: false, ct).ConfigureAwait(false);
+                }
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -162,6 +162,8 @@ public sealed class TokenReplayTests : IClassFixture<TokenReplayTests.LimitedApp
             ["Partners:0:PublicKeys:0"] = Fixtures.Vectors.PublicKeyPem,
             ["Partners:0:ClientSecrets:0"] = Fixtures.Vectors.ClientSecret,
             ["Snap:MaxTokensPerMinute"] = value,
+            ["Outbox:MacKeyId"] = OutboxMacTestKey.KeyId,
+            ["Outbox:MacKeys:" + OutboxMacTestKey.KeyId] = OutboxMacTestKey.Key,
         });
 
         var refused = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());

@@ -24,11 +24,11 @@ public sealed class OutboxMacKeysTests : IDisposable
 
     public static TheoryData<string, string?, string> BadSettings => new()
     {
-        { "Outbox:MacKeyId", null, "Outbox:MacKeyId is not set" },
-        { "Outbox:MacKeyId", "no spaces/allowed", "Outbox:MacKeyId must be 1 to 32 letters" },
-        { "Outbox:MacKeys:test", null, "Outbox:MacKeys:test is not set" },
-        { "Outbox:MacKeys:test", ShortKey, "Outbox:MacKeys:test is too short" },
-        { "Outbox:MacKeys:test", "not base64 at all!", "Outbox:MacKeys:test is not Base64" },
+        { "Outbox:MacKeyId", null, "Outbox:MacKeyId (Outbox__MacKeyId) is not set" },
+        { "Outbox:MacKeyId", "no spaces/allowed", "Outbox:MacKeyId (Outbox__MacKeyId) must be 1 to 32 letters" },
+        { "Outbox:MacKeys:test", null, "Outbox:MacKeys:test (Outbox__MacKeys__test) is not set" },
+        { "Outbox:MacKeys:test", ShortKey, "Outbox:MacKeys:test (Outbox__MacKeys__test) is too short" },
+        { "Outbox:MacKeys:test", "not base64 at all!", "Outbox:MacKeys:test (Outbox__MacKeys__test) is not Base64" },
     };
 
     public void Dispose() => _vault.Dispose();
