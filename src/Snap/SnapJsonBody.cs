@@ -41,6 +41,12 @@ public sealed class SnapJsonBody : IDisposable
     }
 
     /// <summary>
+    /// Where a key is sent more than once in one object (<c>additionalInfo.channel</c>), or
+    /// <see langword="null"/> when the keys of every object are unique.
+    /// </summary>
+    public string? FindDuplicateKey() => DuplicateKeys.FirstIn(Root);
+
+    /// <summary>
     /// The body in <paramref name="form"/>, or <see langword="null"/> when it has no such form: a
     /// string holding an escaped lone surrogate cannot be decoded, so no encoder could have written it.
     /// </summary>

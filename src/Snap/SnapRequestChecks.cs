@@ -75,7 +75,7 @@ public static class SnapRequestChecks
         return null;
     }
 
-    /// <summary>The body parsed as one JSON object; the caller disposes it.</summary>
+    /// <summary>The body parsed as one JSON object, each of its objects with unique keys; the caller disposes it.</summary>
     public static SnapResult? JsonObjectBody(SnapRequest request, SnapResponses service, out SnapJsonBody? body)
     {
         if (!SnapJsonBody.TryParse(request.Body, out body))
@@ -90,6 +90,22 @@ public static class SnapRequestChecks
             return service.BadRequest("The body must be a JSON object.");
         }
 
+        if (body.FindDuplicateKey() is { } duplicate)
+        {
+            body.Dispose();
+            body = null;
+            return NamesSafely(duplicate)
+                ? service.InvalidFieldFormat(duplicate, "The key is sent more than once in its object; send each key once.")
+                : service.InvalidFieldFormat("body", "A key is sent more than once in one of its objects; send each key once.");
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// Whether a key path may be quoted in a refusal: printable ASCII, a name at its end, short. Any
+    /// other key (empty, long, control characters) is described instead, never echoed.
+    /// </summary>
+    private static bool NamesSafely(string path) =>
+        path.Length is > 0 and <= 100 && !path.EndsWith('.') && !path.AsSpan().ContainsAnyExceptInRange(' ', '~');
 }

@@ -46,6 +46,6 @@ public static partial class SnapTimestamp
     public static bool IsWithin(DateTimeOffset timestamp, DateTimeOffset now, TimeSpan tolerance) =>
         (timestamp - now).Duration() <= tolerance;
 
-    [GeneratedRegex(@"^(?<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?)(?<zone>Z|[+-]\d{2}:\d{2}|[+-]\d{4})$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"^(?<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?)(?<zone>Z|[+-]\d{2}:\d{2}|[+-]\d{4})\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex Iso8601();
 }

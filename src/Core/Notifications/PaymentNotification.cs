@@ -95,6 +95,6 @@ public sealed partial record PaymentNotification(
         return value.Length > maxLength ? service.InvalidFieldFormat(name, $"It must be at most {maxLength} characters.") : null;
     }
 
-    [GeneratedRegex("^0[0-9]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^0[0-9]\z", RegexOptions.CultureInvariant)]
     private static partial Regex Status();
 }

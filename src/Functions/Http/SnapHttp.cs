@@ -35,12 +35,14 @@ public sealed partial class SnapHttp(IOptionsMonitor<SnapOptions> options, ILogg
         {
             body = request.ContentLength > maxBodyBytes ? null : await ReadBodyAsync(request, maxBodyBytes, cancellationToken);
         }
-        catch (Exception exception) when (exception is BadHttpRequestException || (cancellationToken.IsCancellationRequested && exception is IOException or OperationCanceledException))
+        catch (Exception exception) when (exception is BadHttpRequestException or IOException || (cancellationToken.IsCancellationRequested && exception is OperationCanceledException))
         {
             // The caller's fault while sending the body (too slow for Kestrel's minimum data rate,
-            // shorter than its Content-Length, malformed chunks), or the connection lost before the
-            // body was whole (behind a host, the forwarded request is cut when the caller's is): a
-            // 4xx, if the connection still takes one, and a warning, never an error.
+            // shorter than its Content-Length, malformed chunks, a chunk size that overflows), or the
+            // connection lost before the body was whole (behind a host, the forwarded request is cut
+            // when the caller's is, and the cut may surface before the request is marked aborted):
+            // reading the body touches no dependency of ours, so this is a 4xx, if the connection
+            // still takes one, and a one-line warning, never an error with a stack trace.
             LogBadBody(logger, request.Path, (exception as BadHttpRequestException)?.StatusCode ?? StatusCodes.Status400BadRequest, exception.Message);
             return handler.RefuseIncompleteBody();
         }
@@ -88,7 +90,14 @@ public sealed partial class SnapHttp(IOptionsMonitor<SnapOptions> options, ILogg
             buffer.Advance(read);
         }
 
-        return buffer.WrittenCount > maxBodyBytes ? null : buffer.WrittenMemory;
+        // Not "cond ? null : memory": that converts null to an empty ReadOnlyMemory (through its
+        // conversion from an array), which is never null, and an oversized body would read as empty.
+        if (buffer.WrittenCount > maxBodyBytes)
+        {
+            return null;
+        }
+
+        return buffer.WrittenMemory;
     }
 
     private static (Dictionary<string, string> Headers, HashSet<string> Repeated) ReadHeaders(HttpRequest request)

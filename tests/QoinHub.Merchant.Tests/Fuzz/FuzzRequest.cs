@@ -13,6 +13,15 @@ internal sealed class FuzzRequest(string path, byte[] body)
 
     public Dictionary<string, List<string>> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>How the body is framed on the wire.</summary>
+    public BodyFraming Framing { get; private set; }
+
+    /// <summary>The size of each chunk when the body is sent chunked.</summary>
+    public int ChunkSize { get; private set; } = 1;
+
+    /// <summary>The chunk-size line sent instead of the first one, when the framing is broken.</summary>
+    public string BrokenChunkSize { get; private set; } = string.Empty;
+
     /// <summary>The header's value when it is sent exactly once.</summary>
     public string? Single(string name) => Headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 
@@ -27,8 +36,13 @@ internal sealed class FuzzRequest(string path, byte[] body)
         for (var n = 1 + mutator.Next(3); n > 0; n--)
         {
             var names = Headers.Keys.ToList();
-            switch (mutator.Next(6))
+            switch (mutator.Next(7))
             {
+                case 5:
+                    Framing = mutator.Chance(0.6) ? BodyFraming.Chunked : BodyFraming.BrokenChunks;
+                    ChunkSize = 1 + mutator.Next(Math.Max(1, Body.Length));
+                    BrokenChunkSize = mutator.BrokenChunkSize();
+                    break;
                 case 0:
                     Headers.Remove(mutator.Pick(names));
                     break;
@@ -51,12 +65,16 @@ internal sealed class FuzzRequest(string path, byte[] body)
     /// <summary>The request as text for a failure message, control characters escaped.</summary>
     public string Describe() =>
         string.Join(" | ", Headers.Select(h => h.Key + ": " + string.Join(" ; ", h.Value)))
+        + $" | {Framing}" + (Framing == BodyFraming.BrokenChunks ? $" ({BrokenChunkSize})" : string.Empty)
         + " | body: " + System.Text.Encoding.UTF8.GetString(Body);
 
     /// <summary>The HTTP request, or null when a mutated header cannot be put on the wire at all (CR/LF).</summary>
     public HttpRequestMessage? ToHttpRequest()
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(Path, UriKind.Relative)) { Content = new ByteArrayContent(Body) };
+        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(Path, UriKind.Relative))
+        {
+            Content = Framing == BodyFraming.Chunked ? new ChunkedContent(Body, ChunkSize) : new ByteArrayContent(Body),
+        };
         foreach (var (name, values) in Headers)
         {
             foreach (var value in values)
@@ -85,5 +103,32 @@ internal sealed class FuzzRequest(string path, byte[] body)
         }
 
         return message;
+    }
+}
+
+/// <summary>How a fuzzed body is framed: its length declared, chunked honestly, or chunked with a chunk-size line no sender may write.</summary>
+internal enum BodyFraming
+{
+    ContentLength,
+    Chunked,
+    BrokenChunks,
+}
+
+/// <summary>A body of unknown length (so HttpClient sends it chunked), written in pieces of the given size.</summary>
+internal sealed class ChunkedContent(byte[] body, int pieceSize) : HttpContent
+{
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+    {
+        for (var offset = 0; offset < body.Length; offset += pieceSize)
+        {
+            await stream.WriteAsync(body.AsMemory(offset, Math.Min(pieceSize, body.Length - offset)));
+            await stream.FlushAsync();
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }

@@ -22,6 +22,33 @@ internal static class JsonEquivalence
         }
     }
 
+    /// <summary>
+    /// True when some object of the JSON holds a key twice (names compared unescaped, by the
+    /// parser's own duplicate check); false for unique keys and for text that is not JSON.
+    /// </summary>
+    public static bool HasDuplicateKeys(ReadOnlySpan<byte> json)
+    {
+        var bytes = json.ToArray();
+        try
+        {
+            using var lenient = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var strict = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+    }
+
     private static bool Same(JsonElement a, JsonElement b)
     {
         if (a.ValueKind != b.ValueKind)

@@ -1,9 +1,10 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace QoinHub.Merchant.Tests.Fuzz;
 
 /// <summary>Seeded mutations of header values and bodies: what a broken sender or an attacker produces.</summary>
-internal sealed class Mutator(int seed)
+internal sealed partial class Mutator(int seed)
 {
     private static readonly string[] Nasty =
     [
@@ -12,6 +13,9 @@ internal sealed class Mutator(int seed)
     ];
 
     private readonly Random _random = new(seed);
+
+    [GeneratedRegex("\"(?<name>[A-Za-z]+)\":(?<value>\"[^\"\\\\]*\"|\\{\\}|[0-9.]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex Members();
 
     public int Next(int max) => _random.Next(max);
 
@@ -30,8 +34,8 @@ internal sealed class Mutator(int seed)
         _ => value.ToUpperInvariant(),
     };
 
-    /// <summary>A body: bytes damaged, JSON reshaped, strings and numbers changed, or something else entirely.</summary>
-    public byte[] MutateBody(string body) => Next(12) switch
+    /// <summary>A body: bytes damaged, JSON reshaped, strings and numbers changed, a key sent twice, or something else entirely.</summary>
+    public byte[] MutateBody(string body) => Next(14) switch
     {
         0 => Encoding.UTF8.GetBytes(Pick(Nasty)),
         1 => Encoding.UTF8.GetBytes(Cut(body)),
@@ -44,8 +48,32 @@ internal sealed class Mutator(int seed)
         8 => Encoding.UTF8.GetBytes(body.Replace(":", ": ", StringComparison.Ordinal).Replace(",", ",\n  ", StringComparison.Ordinal)),
         9 => Encoding.UTF8.GetBytes(body.Replace("\"", "'", StringComparison.Ordinal)),
         10 => Encoding.UTF8.GetBytes(body[..Next(body.Length + 1)]),
+        12 or 13 => Encoding.UTF8.GetBytes(DuplicateKey(body)),
         _ => Encoding.UTF8.GetBytes(body + body),
     };
+
+    /// <summary>One member of the body sent again in its object, with the same value, another one, or its name escaped.</summary>
+    public string DuplicateKey(string body)
+    {
+        var members = Members().Matches(body);
+        if (members.Count == 0)
+        {
+            return body + body;
+        }
+
+        var member = members[Next(members.Count)];
+        var name = member.Groups["name"].Value;
+        var copy = Next(3) switch
+        {
+            0 => member.Value,
+            1 => $"\"{name}\":{Pick(["\"00\"", "\"03\"", "\"password\"", "1", "{}", "null"])}",
+            _ => $"\"\\u{(int)name[0]:x4}{name[1..]}\":{member.Groups["value"].Value}",
+        };
+        return body.Insert(member.Index + member.Length, "," + copy);
+    }
+
+    /// <summary>A chunked framing no sender may use: a chunk size that overflows, is not hex, or does not match the chunk.</summary>
+    public string BrokenChunkSize() => Pick(["80000000", "ffffffff", "fffffffff", "7fffffffffffffff", "-1", "zz", "0x10", " 10", "1"]);
 
     private string Cut(string value)
     {

@@ -74,7 +74,8 @@ internal sealed class HttpForwarder(HostOutput output) : IDisposable
 
         _ = outcome.ContinueWith(answer => Report(function, invocationId, answer), TaskScheduler.Default);
 
-        using var forwarded = Forwarded(request, new Uri(httpUri, request.Path.Value + request.QueryString.Value));
+        var body = new CallersBody(request.Body);
+        using var forwarded = Forwarded(request, body, new Uri(httpUri, request.Path.Value + request.QueryString.Value));
         forwarded.Headers.TryAddWithoutValidation(InvocationIdHeader, invocationId);
         HttpResponseMessage response;
         try
@@ -92,7 +93,7 @@ internal sealed class HttpForwarder(HostOutput output) : IDisposable
                 return;
             }
 
-            var callersFault = FindCallersBodyFault(exception);
+            var callersFault = body.Fault ?? FindCallersBodyFault(exception);
             output.Host(callersFault is null
                 ? $"Forwarding a call of '{function.Name}' to the worker failed: {exception.GetBaseException().Message}"
                 : $"The body of a call of '{function.Name}' did not arrive whole: {callersFault.Message}");
@@ -120,13 +121,13 @@ internal sealed class HttpForwarder(HostOutput output) : IDisposable
 
     public void Dispose() => _worker.Dispose();
 
-    private static HttpRequestMessage Forwarded(HttpRequest request, Uri target)
+    private static HttpRequestMessage Forwarded(HttpRequest request, CallersBody body, Uri target)
     {
         var forwarded = new HttpRequestMessage(new HttpMethod(request.Method), target) { Version = System.Net.HttpVersion.Version11 };
         // A body as the caller framed it: its declared length, or chunked when it declared none.
         if (request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
         {
-            forwarded.Content = new StreamContent(request.Body);
+            forwarded.Content = new StreamContent(body);
             if (request.ContentLength is { } length)
             {
                 forwarded.Content.Headers.ContentLength = length;
