@@ -17,6 +17,7 @@ public sealed class PatternAnchorTests
     {
         ["SnapTimestamp.Iso8601"] = "2026-12-04T22:00:00+07:00",
         ["PaymentNotification.Status"] = "00",
+        ["OutboxMacSettings.KeyIdFormat"] = "k1",
     };
 
     public static TheoryData<string> Patterns { get; } = [.. ProtocolPatterns().Select(pattern => pattern.Name)];
