@@ -37,7 +37,7 @@ public sealed class AzureSdkPathsTests
 
             // Short-lived tokens, removed by retention as soon as they expire; the jobs run only when called.
             ["Snap__TokenLifetime"] = "00:00:03",
-            ["Snap__TimestampTolerance"] = "00:00:01",
+            ["Snap__TimestampTolerance"] = "00:00:10",
             ["Retention__TokensAfterExpiry"] = "00:00:00",
         };
         var tables = new TableServiceClient(azurite);
